@@ -1,0 +1,110 @@
+//! The idle protocol: which workers search for work, which sleep, and who wakes whom.
+//!
+//! One atomic word counts the workers that are awake (`unparked`) and, among them, those searching
+//! for work to steal (`searching`); a locked list names the sleepers.
+//!
+//! ```text
+//! +--------------------------------+--------------------------------+
+//! | unparked (bits 16..)           | searching (bits 0..16)         |
+//! +--------------------------------+--------------------------------+
+//! ```
+//!
+//! 1. **New work wakes one sleeper only if nobody searches.** A searcher will find the work (or
+//!    hand the duty on, rule 3), so waking another would only add a futex call.
+//! 2. **At most half the workers search at once.** More searchers contend on the same queues.
+//! 3. **The last searcher to find work wakes a sleeper**, which becomes the next searcher, so work
+//!    that remains queued always has someone looking for it.
+//! 4. **The last searcher to give up re-checks every queue after it has published that it sleeps**,
+//!    and wakes a worker (maybe itself) if it finds work.
+//!
+//! Rules 1 and 4 form a store/load handshake: the pusher stores the task and then loads `searching`;
+//! the parker stores `searching - 1` and then loads the queues. Each side puts a `fence(SeqCst)`
+//! between its store and its load, so at least one of them sees the other's store: either the
+//! pusher sees no searcher and wakes a sleeper, or the parker sees the task. No wake-up is lost.
+
+use crate::loom::sync::atomic::{fence, AtomicUsize, Ordering::*};
+use crate::loom::sync::Mutex;
+
+const SEARCHING_ONE: usize = 1;
+const UNPARKED_ONE: usize = 1 << 16;
+const SEARCHING_MASK: usize = UNPARKED_ONE - 1;
+
+pub(crate) struct Idle {
+    state: AtomicUsize,
+    sleepers: Mutex<Vec<usize>>,
+    num_workers: usize,
+}
+
+impl Idle {
+    /// Every worker starts awake and not searching.
+    pub(crate) fn new(num_workers: usize) -> Idle {
+        assert!(
+            num_workers < SEARCHING_MASK,
+            "corio supports at most 65,534 workers"
+        );
+        Idle {
+            state: AtomicUsize::new(num_workers * UNPARKED_ONE),
+            sleepers: Mutex::new(Vec::with_capacity(num_workers)),
+            num_workers,
+        }
+    }
+
+    /// Rule 1, after the caller made work visible: the index of a sleeper to unpark, now counted
+    /// as awake and searching, or `None` if none should be woken.
+    pub(crate) fn worker_to_notify(&self) -> Option<usize> {
+        // The pusher's half of the handshake: the task store must be ordered before this load.
+        // The load itself may be Relaxed: the fence orders it.
+        fence(SeqCst);
+        if !self.should_wake(self.state.load(Relaxed)) {
+            return None;
+        }
+        let mut sleepers = self.sleepers.lock();
+        // Re-check under the lock (which every parker's decrement also holds): another notifier
+        // may have woken a searcher meanwhile.
+        if !self.should_wake(self.state.load(Relaxed)) {
+            return None;
+        }
+        let index = sleepers.pop()?;
+        // AcqRel, like every count update here: the counts publish no data of their own (the lock
+        // and the fences order what matters); a notifier that misses this increment only wakes a
+        // second worker, which costs time, not correctness.
+        self.state.fetch_add(UNPARKED_ONE | SEARCHING_ONE, AcqRel);
+        Some(index)
+    }
+
+    fn should_wake(&self, state: usize) -> bool {
+        state & SEARCHING_MASK == 0 && state / UNPARKED_ONE < self.num_workers
+    }
+
+    /// Rule 2: may this worker start searching?
+    pub(crate) fn transition_worker_to_searching(&self) -> bool {
+        // Relaxed: the throttle is a heuristic; a race lets one extra worker search.
+        let state = self.state.load(Relaxed);
+        if 2 * (state & SEARCHING_MASK) >= self.num_workers {
+            return false;
+        }
+        self.state.fetch_add(SEARCHING_ONE, AcqRel);
+        true
+    }
+
+    /// A searcher found work. True if it was the last searcher (rule 3: it must wake a sleeper).
+    pub(crate) fn transition_worker_from_searching(&self) -> bool {
+        let prev = self.state.fetch_sub(SEARCHING_ONE, AcqRel);
+        debug_assert!(prev & SEARCHING_MASK > 0);
+        prev & SEARCHING_MASK == 1
+    }
+
+    /// The worker goes to sleep. True if it was the last searcher (rule 4: it must re-check the
+    /// queues before it sleeps).
+    pub(crate) fn transition_worker_to_parked(&self, index: usize, is_searching: bool) -> bool {
+        let mut sleepers = self.sleepers.lock();
+        let decrement = UNPARKED_ONE + if is_searching { SEARCHING_ONE } else { 0 };
+        let prev = self.state.fetch_sub(decrement, AcqRel);
+        sleepers.push(index);
+        drop(sleepers);
+        // The parker's half of the handshake: the decrement must be ordered before the caller's
+        // re-check of the queues.
+        fence(SeqCst);
+        is_searching && prev & SEARCHING_MASK == 1
+    }
+}

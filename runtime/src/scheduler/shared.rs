@@ -1,0 +1,263 @@
+//! `Shared`: the state of one runtime that every worker, handle and task reaches through an `Arc`.
+//! Routing a task to a queue (spawn, wake, yield) and the shutdown steps live here.
+
+use super::idle::Idle;
+use super::lifo::LifoSlot;
+use super::worker::WorkerContext;
+use crate::loom::deque::{Injector, Steal, Stealer};
+use crate::loom::sync::atomic::{fence, AtomicBool, Ordering::*};
+use crate::loom::sync::Arc;
+use crate::runtime::context;
+use crate::runtime::park::Parker;
+use crate::runtime::threads::ThreadRegistry;
+use crate::runtime::{BlockingPool, Config, SharedMetrics, WorkerMetrics};
+use crate::task::{self, Id, JoinHandle, OwnedTasks, Schedule, Task};
+use std::future::Future;
+
+/// A task in one of this scheduler's queues.
+pub(crate) type Notified = task::Notified<Arc<Shared>>;
+
+/// What other threads may touch of one worker.
+pub(crate) struct Remote {
+    /// Steals from the worker's local deque.
+    pub(super) stealer: Stealer<Notified>,
+    /// The worker's LIFO slot (see `lifo.rs`).
+    pub(super) lifo: LifoSlot,
+    /// Where the worker sleeps when idle.
+    pub(super) parker: Parker,
+    /// The worker's counters.
+    pub(crate) metrics: WorkerMetrics,
+}
+
+impl Remote {
+    /// Tasks waiting in the worker's deque and LIFO slot (a snapshot).
+    pub(crate) fn local_queue_depth(&self) -> usize {
+        self.stealer.len() + usize::from(!self.lifo.is_empty())
+    }
+}
+
+pub(crate) struct Shared {
+    pub(super) remotes: Box<[Remote]>,
+    /// Spawns and wakes from outside the workers.
+    pub(super) injector: Injector<Notified>,
+    pub(super) idle: Idle,
+    /// Every live task, for shutdown.
+    pub(crate) owned: OwnedTasks<Arc<Shared>>,
+    /// Set once, by `begin_shutdown`.
+    shutdown: AtomicBool,
+    pub(crate) config: Config,
+    pub(crate) blocking: BlockingPool,
+    pub(crate) threads: ThreadRegistry,
+    /// Counters not owned by one worker.
+    pub(crate) metrics: SharedMetrics,
+}
+
+/// Why a task is being queued; it decides where it goes on a worker.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reason {
+    /// Newly spawned: the back of the local deque.
+    Spawn,
+    /// Woken by another task: the LIFO slot.
+    Wake,
+    /// Woke itself while running: the back of the local deque, behind the waiting work.
+    Yield,
+}
+
+impl Shared {
+    pub(crate) fn new(
+        remotes: Box<[Remote]>,
+        config: Config,
+        blocking: BlockingPool,
+        threads: ThreadRegistry,
+    ) -> Shared {
+        let workers = remotes.len();
+        Shared {
+            idle: Idle::new(workers),
+            owned: OwnedTasks::new(workers * 4),
+            injector: Injector::new(),
+            remotes,
+            shutdown: AtomicBool::new(false),
+            config,
+            blocking,
+            threads,
+            metrics: Default::default(),
+        }
+    }
+
+    pub(crate) fn remote(stealer: Stealer<Notified>) -> Remote {
+        Remote {
+            stealer,
+            lifo: LifoSlot::new(),
+            parker: Parker::new(),
+            metrics: WorkerMetrics::default(),
+        }
+    }
+
+    pub(crate) fn num_workers(&self) -> usize {
+        self.remotes.len()
+    }
+
+    pub(crate) fn remotes(&self) -> &[Remote] {
+        &self.remotes
+    }
+
+    pub(crate) fn injector_len(&self) -> usize {
+        self.injector.len()
+    }
+
+    /// Spawns `future` as a task of this runtime.
+    pub(crate) fn spawn<F>(this: &Arc<Shared>, future: F, id: Id) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let (join, notified) = this.owned.bind(future, this.clone(), id);
+        if let Some(notified) = notified {
+            Shared::schedule(this, notified, Reason::Spawn);
+        }
+        join
+    }
+
+    fn schedule(this: &Arc<Shared>, task: Notified, reason: Reason) {
+        let not_queued = context::with_worker(|worker| match worker {
+            Some(worker) => Shared::schedule_local(this, worker, task, reason),
+            None => Err(task),
+        });
+        if let Err(task) = not_queued {
+            if reason == Reason::Spawn {
+                // Relaxed: a counter read only for metrics.
+                this.metrics.remote_spawns.fetch_add(1, Relaxed);
+            }
+            this.schedule_remote(task);
+        }
+    }
+
+    /// Queues `task` on the current worker if it belongs to this runtime and is polling a task.
+    fn schedule_local(
+        this: &Arc<Shared>,
+        worker: &WorkerContext,
+        task: Notified,
+        reason: Reason,
+    ) -> Result<(), Notified> {
+        if !Arc::ptr_eq(&worker.shared, this) {
+            return Err(task);
+        }
+        let Ok(mut core) = worker.core.try_borrow_mut() else {
+            return Err(task);
+        };
+        let Some(core) = core.as_mut() else {
+            return Err(task);
+        };
+        match reason {
+            Reason::Spawn => {
+                core.metrics.spawned += 1;
+                core.run_queue.push(task);
+            }
+            Reason::Yield => core.run_queue.push(task),
+            Reason::Wake => {
+                if let Some(previous) = this.remotes[worker.index].lifo.replace(task) {
+                    core.run_queue.push(previous);
+                }
+            }
+        }
+        // Idle rule 1: new work may need a worker to find it.
+        this.notify_parked();
+        Ok(())
+    }
+
+    /// Queues `task` on the injector, from a thread that is not one of this runtime's workers.
+    fn schedule_remote(&self, task: Notified) {
+        self.injector.push(task);
+        // Shutdown handshake: either `finish_shutdown` drains the injector after seeing this push,
+        // or this thread sees the flag and drains it itself; the fence (and the one in
+        // `begin_shutdown`) ensures one of the two.
+        fence(SeqCst);
+        if self.is_shutdown() {
+            self.drain_injector();
+            return;
+        }
+        self.notify_parked();
+    }
+
+    /// Idle rule 1: wakes a sleeping worker if nobody is searching.
+    pub(super) fn notify_parked(&self) {
+        if let Some(index) = self.idle.worker_to_notify() {
+            self.remotes[index].parker.unpark();
+        }
+    }
+
+    /// Idle rule 4: is any task waiting in a queue or a LIFO slot?
+    pub(super) fn has_pending_work(&self) -> bool {
+        !self.injector.is_empty()
+            || self
+                .remotes
+                .iter()
+                .any(|remote| !remote.stealer.is_empty() || !remote.lifo.is_empty())
+    }
+
+    /// Takes a batch from the injector into `dest`, returning one task to run.
+    pub(super) fn steal_from_injector(
+        &self,
+        dest: &crate::loom::deque::Worker<Notified>,
+    ) -> Option<Notified> {
+        loop {
+            match self.injector.steal_batch_and_pop(dest) {
+                Steal::Success(task) => return Some(task),
+                Steal::Empty => return None,
+                Steal::Retry => {}
+            }
+        }
+    }
+
+    pub(crate) fn is_shutdown(&self) -> bool {
+        // Acquire: pairs with the release in `begin_shutdown` (workers read it every tick).
+        self.shutdown.load(Acquire)
+    }
+
+    /// Shutdown, step 1: refuse new tasks and tell every worker and blocking thread to stop.
+    pub(crate) fn begin_shutdown(&self) {
+        self.owned.close();
+        self.shutdown.store(true, Release);
+        // The other half of the handshake in `schedule_remote`.
+        fence(SeqCst);
+        for remote in self.remotes.iter() {
+            remote.parker.unpark();
+        }
+        self.blocking.begin_shutdown();
+    }
+
+    /// Shutdown, step 3 (after the threads are gone, or given up on): cancel and drop every task,
+    /// then empty the queues.
+    pub(crate) fn finish_shutdown(&self) {
+        self.owned.shutdown_all();
+        self.drain_injector();
+        for remote in self.remotes.iter() {
+            drop(remote.lifo.take());
+        }
+        self.blocking.cancel_queued();
+    }
+
+    fn drain_injector(&self) {
+        loop {
+            match self.injector.steal() {
+                Steal::Success(task) => drop(task),
+                Steal::Retry => {}
+                Steal::Empty => return,
+            }
+        }
+    }
+}
+
+impl Schedule for Arc<Shared> {
+    fn schedule(&self, task: Notified) {
+        Shared::schedule(self, task, Reason::Wake);
+    }
+
+    fn yield_now(&self, task: Notified) {
+        Shared::schedule(self, task, Reason::Yield);
+    }
+
+    fn release(&self, task: &Task<Self>) -> Option<Task<Self>> {
+        self.owned.remove(task)
+    }
+}

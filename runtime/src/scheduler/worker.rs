@@ -1,0 +1,246 @@
+//! The worker loop: where each worker thread finds its next task, runs it, and sleeps.
+//!
+//! A worker owns a [`Core`]: its local deque, its tick counter and its searching flag. While a task
+//! is polled the core sits in the thread's [`WorkerContext`], so a spawn or wake made by that task
+//! can push to the local deque or LIFO slot; between polls the loop holds it. `block_in_place`
+//! takes the core out of the context and hands it to a new thread, which carries on as the worker;
+//! the old thread finishes the current poll, finds no core and exits.
+//!
+//! Order of work, each tick:
+//! 1. every `global_queue_interval` ticks, the injector first (so remote work cannot starve);
+//! 2. the LIFO slot, then the local deque, then a batch from the injector;
+//! 3. search: steal half of a random victim's deque, then the injector, then a victim's LIFO slot;
+//! 4. park, following the idle protocol (`idle.rs`).
+
+use super::rand::FastRand;
+use super::shared::{Notified, Shared};
+use crate::loom::deque::{Steal, Worker};
+use crate::loom::sync::atomic::Ordering::Relaxed;
+use crate::loom::sync::Arc;
+use crate::runtime::context;
+use std::cell::RefCell;
+
+/// After this many polls of tasks taken from the LIFO slot in a row, the next LIFO task goes to
+/// the back of the deque instead, so two tasks waking each other cannot starve the rest.
+const MAX_LIFO_POLLS_PER_TICK: u32 = 3;
+
+/// The worker-owned part of a worker.
+pub(crate) struct Core {
+    pub(super) run_queue: Worker<Notified>,
+    tick: u32,
+    is_searching: bool,
+    rand: FastRand,
+    pub(super) metrics: LocalCounts,
+}
+
+/// Counts only the worker writes; published to `WorkerMetrics` with plain relaxed stores.
+#[derive(Default)]
+pub(super) struct LocalCounts {
+    pub(super) polls: u64,
+    pub(super) steals: u64,
+    pub(super) parks: u64,
+    pub(super) spawned: u64,
+}
+
+/// A worker thread's view of its worker, reachable from the thread-local context.
+pub(crate) struct WorkerContext {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) index: usize,
+    /// The core while a task is being polled; `None` between polls or after a hand-off.
+    pub(crate) core: RefCell<Option<Box<Core>>>,
+}
+
+/// The cores and the matching remote halves for `num_workers` workers.
+pub(crate) fn create(num_workers: usize) -> (Vec<Core>, Box<[super::Remote]>) {
+    let (cores, remotes): (Vec<_>, Vec<_>) = (0..num_workers)
+        .map(|index| {
+            let run_queue = Worker::new_fifo();
+            let remote = Shared::remote(run_queue.stealer());
+            let core = Core {
+                run_queue,
+                tick: 0,
+                is_searching: false,
+                rand: FastRand::new(index as u64 + 1),
+                metrics: LocalCounts::default(),
+            };
+            (core, remote)
+        })
+        .unzip();
+    (cores, remotes.into_boxed_slice())
+}
+
+/// The body of a worker thread.
+pub(crate) fn run(shared: Arc<Shared>, index: usize, core: Box<Core>) {
+    let worker = WorkerContext {
+        shared,
+        index,
+        core: RefCell::new(None),
+    };
+    context::enter_worker(&worker, || {
+        if let Some(core) = worker.run(core) {
+            worker.release_core(&core);
+        }
+    });
+}
+
+impl WorkerContext {
+    /// Runs until shutdown (returning the core) or until `block_in_place` takes the core (`None`).
+    fn run(&self, mut core: Box<Core>) -> Option<Box<Core>> {
+        let shared = &*self.shared;
+        while !shared.is_shutdown() {
+            core.tick = core.tick.wrapping_add(1);
+            if let Some(task) = self.next_task(&mut core) {
+                core = self.run_task(task, core)?;
+            } else if let Some(task) = self.search(&mut core) {
+                core = self.run_task(task, core)?;
+            } else {
+                self.park(&mut core);
+            }
+        }
+        Some(core)
+    }
+
+    fn next_task(&self, core: &mut Core) -> Option<Notified> {
+        let shared = &*self.shared;
+        // Fairness: look at the injector first now and then.
+        if core.tick % shared.config.global_queue_interval == 0 {
+            if let Some(task) = shared.steal_from_injector(&core.run_queue) {
+                return Some(task);
+            }
+        }
+        // Try the LIFO slot, then the local deque, then a batch from the injector.
+        shared.remotes[self.index]
+            .lifo
+            .take()
+            .or_else(|| core.run_queue.pop())
+            .or_else(|| shared.steal_from_injector(&core.run_queue))
+    }
+
+    /// Idle rules 2 and 3: steal work from the other workers and the injector.
+    fn search(&self, core: &mut Core) -> Option<Notified> {
+        let shared = &*self.shared;
+        if !core.is_searching {
+            if !shared.idle.transition_worker_to_searching() {
+                return None;
+            }
+            core.is_searching = true;
+        }
+        let remotes = &shared.remotes;
+        let start = core.rand.below(remotes.len());
+        // Steal half of a random victim's deque; every victim once.
+        for offset in 0..remotes.len() {
+            let victim = (start + offset) % remotes.len();
+            if victim == self.index {
+                continue;
+            }
+            loop {
+                match remotes[victim].stealer.steal_batch_and_pop(&core.run_queue) {
+                    Steal::Success(task) => {
+                        core.metrics.steals += 1;
+                        let metrics = &remotes[self.index].metrics;
+                        metrics.steal_count.store(core.metrics.steals, Relaxed);
+                        return Some(task);
+                    }
+                    Steal::Retry => {}
+                    Steal::Empty => break,
+                }
+            }
+        }
+        // Then the injector; then, last, a LIFO slot whose worker may be stuck in a long poll.
+        shared.steal_from_injector(&core.run_queue).or_else(|| {
+            (0..remotes.len())
+                .map(|offset| (start + offset) % remotes.len())
+                .filter(|&victim| victim != self.index)
+                .find_map(|victim| remotes[victim].lifo.take())
+        })
+    }
+
+    /// Polls `task`, then any tasks it put in the LIFO slot (within the cap). Returns the core, or
+    /// `None` if a task handed it off with `block_in_place`.
+    fn run_task(&self, mut task: Notified, mut core: Box<Core>) -> Option<Box<Core>> {
+        let shared = &*self.shared;
+        if core.is_searching {
+            core.is_searching = false;
+            // Idle rule 3: the last searcher to find work wakes the next one.
+            if shared.idle.transition_worker_from_searching() {
+                shared.notify_parked();
+            }
+        }
+        let remote = &shared.remotes[self.index];
+        let mut lifo_polls = 0;
+        loop {
+            core.metrics.polls += 1;
+            remote.metrics.poll_count.store(core.metrics.polls, Relaxed);
+            remote.metrics.spawned.store(core.metrics.spawned, Relaxed);
+            *self.core.borrow_mut() = Some(core);
+            task.run();
+            core = self.core.borrow_mut().take()?;
+            // The task just polled may have woken another into the LIFO slot: run it now, while
+            // its data is hot, unless the cap says it is time to let the deque move.
+            task = match remote.lifo.take() {
+                Some(next) => next,
+                None => return Some(core),
+            };
+            if lifo_polls >= MAX_LIFO_POLLS_PER_TICK || shared.is_shutdown() {
+                core.run_queue.push(task);
+                return Some(core);
+            }
+            lifo_polls += 1;
+        }
+    }
+
+    /// Idle rule 4, then sleep until notified or shut down.
+    fn park(&self, core: &mut Core) {
+        let shared = &*self.shared;
+        let was_searching = std::mem::replace(&mut core.is_searching, false);
+        let last_searcher = shared
+            .idle
+            .transition_worker_to_parked(self.index, was_searching);
+        if last_searcher && shared.has_pending_work() {
+            shared.notify_parked();
+        }
+        core.metrics.parks += 1;
+        let remote = &shared.remotes[self.index];
+        remote.metrics.park_count.store(core.metrics.parks, Relaxed);
+        remote.parker.park();
+        // Unparked by a notifier, which counted this worker as awake and searching (or by
+        // shutdown, which the loop checks next).
+        core.is_searching = true;
+    }
+
+    /// On exit: drop what is still queued locally (the tasks themselves are cancelled through the
+    /// owned list).
+    fn release_core(&self, core: &Core) {
+        drop(self.shared.remotes[self.index].lifo.take());
+        while let Some(task) = core.run_queue.pop() {
+            drop(task);
+        }
+    }
+
+    /// `block_in_place`: gives this worker's core to a new thread so the worker keeps running
+    /// while this thread blocks. False if there is no core to give (not inside a task poll) or the
+    /// thread could not be started.
+    pub(crate) fn hand_off_core(&self) -> bool {
+        let Some(core) = self.core.borrow_mut().take() else {
+            return false;
+        };
+        let shared = self.shared.clone();
+        let index = self.index;
+        let slot = Arc::new(crate::loom::sync::Mutex::new(Some(core)));
+        let for_thread = slot.clone();
+        let started = self
+            .shared
+            .threads
+            .spawn(&self.shared.config, shared.clone(), move || {
+                if let Some(core) = for_thread.lock().take() {
+                    run(shared, index, core);
+                }
+            });
+        if started.is_err() {
+            // The thread never ran: keep the core and block on this worker.
+            *self.core.borrow_mut() = slot.lock().take();
+            return false;
+        }
+        true
+    }
+}
