@@ -46,12 +46,16 @@
 #![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 #![warn(missing_docs)]
 
+#[cfg(corio_loom)]
+#[doc(hidden)]
+pub mod __loom;
 mod loom;
 mod scheduler;
 
 pub mod runtime;
 pub mod sync;
 pub mod task;
+pub mod time;
 
 pub use crate::runtime::{run, spawn, Builder, Handle, Runtime};
 

@@ -37,38 +37,51 @@ pub(crate) mod sync {
         }
     }
 
-    /// loom's condition variable. loom never lets `wait_timeout` time out; models that need a
-    /// timeout make it an explicit event.
+    /// loom's condition variable. loom never lets a wait time out, so a timeout is an explicit
+    /// event: [`expire_timeouts`](Condvar::expire_timeouts) ends every timed wait in progress
+    /// as timed out. A timed wait that nobody expires is a plain wait.
     #[derive(Debug, Default)]
-    pub(crate) struct Condvar(loom::sync::Condvar);
+    pub(crate) struct Condvar {
+        inner: loom::sync::Condvar,
+        /// Bumped by `expire_timeouts`; a timed wait that sees it change has timed out. Read and
+        /// written under the mutex the waiters use.
+        expiries: atomic::AtomicUsize,
+    }
 
     impl Condvar {
         pub(crate) fn new() -> Condvar {
-            Condvar(loom::sync::Condvar::new())
+            Condvar::default()
         }
 
         pub(crate) fn wait<'a, T>(&self, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
-            self.0.wait(guard).expect("a loom mutex was poisoned")
+            self.inner.wait(guard).expect("a loom mutex was poisoned")
         }
 
         pub(crate) fn wait_timeout<'a, T>(
             &self,
             guard: MutexGuard<'a, T>,
-            timeout: std::time::Duration,
+            _timeout: std::time::Duration,
         ) -> (MutexGuard<'a, T>, bool) {
-            let (guard, result) = self
-                .0
-                .wait_timeout(guard, timeout)
-                .expect("a loom mutex was poisoned");
-            (guard, result.timed_out())
+            // Relaxed: the caller's mutex orders these accesses.
+            let before = self.expiries.load(atomic::Ordering::Relaxed);
+            let guard = self.wait(guard);
+            let timed_out = self.expiries.load(atomic::Ordering::Relaxed) != before;
+            (guard, timed_out)
+        }
+
+        /// The timeout of every thread now in `wait_timeout` runs out. The caller holds the mutex
+        /// the waiters use, as a notifier would, so a thread about to wait cannot miss it.
+        pub(crate) fn expire_timeouts(&self) {
+            self.expiries.fetch_add(1, atomic::Ordering::Relaxed);
+            self.inner.notify_all();
         }
 
         pub(crate) fn notify_one(&self) {
-            self.0.notify_one();
+            self.inner.notify_one();
         }
 
         pub(crate) fn notify_all(&self) {
-            self.0.notify_all();
+            self.inner.notify_all();
         }
     }
 }
@@ -82,6 +95,30 @@ pub(crate) mod thread {
 }
 
 pub(crate) use loom::thread_local;
+
+/// futures' `AtomicWaker` API over a loom mutex, so models see every register/take.
+pub(crate) struct AtomicWaker {
+    slot: sync::Mutex<Option<std::task::Waker>>,
+}
+
+impl AtomicWaker {
+    pub(crate) fn new() -> AtomicWaker {
+        AtomicWaker {
+            slot: sync::Mutex::new(None),
+        }
+    }
+
+    pub(crate) fn register(&self, waker: &std::task::Waker) {
+        let mut slot = self.slot.lock();
+        if !slot.as_ref().is_some_and(|old| old.will_wake(waker)) {
+            *slot = Some(waker.clone());
+        }
+    }
+
+    pub(crate) fn take(&self) -> Option<std::task::Waker> {
+        self.slot.lock().take()
+    }
+}
 
 /// A mutex-protected queue with crossbeam-deque's API, visible to loom.
 ///

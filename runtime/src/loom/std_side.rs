@@ -77,6 +77,9 @@ pub(crate) mod thread {
 
 pub(crate) use std::thread_local;
 
+/// A waker slot that one task registers into and another thread takes from, without a lock.
+pub(crate) use futures_util::task::AtomicWaker;
+
 pub(crate) mod deque {
     pub(crate) use crossbeam_deque::{Injector, Steal, Stealer, Worker};
 }

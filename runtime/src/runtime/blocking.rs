@@ -178,6 +178,14 @@ impl BlockingPool {
         }
     }
 
+    /// Models only: the keep-alive of every idle thread runs out now (loom never times a wait
+    /// out, so a model makes the timeout an explicit event). Under the lock, as a notifier.
+    #[cfg(corio_loom)]
+    pub(crate) fn expire_keep_alive(&self) {
+        let _state = self.state.lock();
+        self.condvar.expire_timeouts();
+    }
+
     /// The number of blocking threads alive.
     pub(crate) fn num_threads(&self) -> usize {
         self.state.lock().threads

@@ -72,6 +72,14 @@ impl Idle {
         Some(index)
     }
 
+    /// Models only: `(unparked, searching, sleepers)` now.
+    #[cfg(corio_loom)]
+    pub(crate) fn counts(&self) -> (usize, usize, usize) {
+        let sleepers = self.sleepers.lock();
+        let state = self.state.load(SeqCst);
+        (state / UNPARKED_ONE, state & SEARCHING_MASK, sleepers.len())
+    }
+
     fn should_wake(&self, state: usize) -> bool {
         state & SEARCHING_MASK == 0 && state / UNPARKED_ONE < self.num_workers
     }
@@ -106,5 +114,23 @@ impl Idle {
         // re-check of the queues.
         fence(SeqCst);
         is_searching && prev & SEARCHING_MASK == 1
+    }
+
+    /// True while `index` is in the sleepers list (not yet unparked by a notifier).
+    pub(crate) fn is_parked(&self, index: usize) -> bool {
+        self.sleepers.lock().contains(&index)
+    }
+
+    /// A parked worker found work itself (it fired timers): removes it from the sleepers and counts
+    /// it awake, not searching. False if a notifier already unparked it (and counted it searching).
+    pub(crate) fn unpark_worker_by_id(&self, index: usize) -> bool {
+        let mut sleepers = self.sleepers.lock();
+        let Some(at) = sleepers.iter().position(|&sleeper| sleeper == index) else {
+            return false;
+        };
+        sleepers.swap_remove(at);
+        // AcqRel: as in `worker_to_notify`.
+        self.state.fetch_add(UNPARKED_ONE, AcqRel);
+        true
     }
 }

@@ -5,13 +5,14 @@ use super::idle::Idle;
 use super::lifo::LifoSlot;
 use super::worker::WorkerContext;
 use crate::loom::deque::{Injector, Steal, Stealer};
-use crate::loom::sync::atomic::{fence, AtomicBool, Ordering::*};
+use crate::loom::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering::*};
 use crate::loom::sync::Arc;
 use crate::runtime::context;
 use crate::runtime::park::Parker;
 use crate::runtime::threads::ThreadRegistry;
 use crate::runtime::{BlockingPool, Config, SharedMetrics, WorkerMetrics};
 use crate::task::{self, Id, JoinHandle, OwnedTasks, Schedule, Task};
+use crate::time::timers::Timers;
 use std::future::Future;
 
 /// A task in one of this scheduler's queues.
@@ -50,7 +51,14 @@ pub(crate) struct Shared {
     pub(crate) threads: ThreadRegistry,
     /// Counters not owned by one worker.
     pub(crate) metrics: SharedMetrics,
+    /// The runtime's timer wheels.
+    pub(crate) timers: Timers,
+    /// The index of the parked worker that sleeps until the next timer deadline, or `NO_HOLDER`.
+    pub(super) timer_holder: AtomicUsize,
 }
+
+/// `timer_holder` when no parked worker holds the timer token.
+pub(super) const NO_HOLDER: usize = usize::MAX;
 
 /// Why a task is being queued; it decides where it goes on a worker.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -81,6 +89,8 @@ impl Shared {
             blocking,
             threads,
             metrics: Default::default(),
+            timers: Timers::new(workers),
+            timer_holder: AtomicUsize::new(NO_HOLDER),
         }
     }
 
@@ -99,6 +109,12 @@ impl Shared {
 
     pub(crate) fn remotes(&self) -> &[Remote] {
         &self.remotes
+    }
+
+    /// Models only: the idle protocol's `(unparked, searching, sleepers)`.
+    #[cfg(corio_loom)]
+    pub(crate) fn idle_counts(&self) -> (usize, usize, usize) {
+        self.idle.counts()
     }
 
     pub(crate) fn injector_len(&self) -> usize {
@@ -183,6 +199,17 @@ impl Shared {
     pub(super) fn notify_parked(&self) {
         if let Some(index) = self.idle.worker_to_notify() {
             self.remotes[index].parker.unpark();
+        }
+    }
+
+    /// A timer deadline earlier than all others was registered: re-arm the timer holder's sleep.
+    pub(crate) fn timer_deadline_lowered(&self) {
+        // The registrar's half of the holder handshake: its `next_wake` update (in `Timers`) is
+        // ordered before this load; the holder publishes itself, fences, then reads `next_wake`.
+        fence(SeqCst);
+        let holder = self.timer_holder.load(Relaxed);
+        if holder != NO_HOLDER {
+            self.remotes[holder].parker.unpark();
         }
     }
 

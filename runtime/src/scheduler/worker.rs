@@ -10,15 +10,19 @@
 //! 1. every `global_queue_interval` ticks, the injector first (so remote work cannot starve);
 //! 2. the LIFO slot, then the local deque, then a batch from the injector;
 //! 3. search: steal half of a random victim's deque, then the injector, then a victim's LIFO slot;
-//! 4. park, following the idle protocol (`idle.rs`).
+//! 4. park, following the idle protocol (`idle.rs`); the first parked worker holds the timer token
+//!    and sleeps only until the next timer deadline (`time/timers.rs`).
+//!
+//! Each tick also fires due timers, if `next_wake` says any are due (one relaxed load when none).
 
 use super::rand::FastRand;
-use super::shared::{Notified, Shared};
+use super::shared::{Notified, Shared, NO_HOLDER};
 use crate::loom::deque::{Steal, Worker};
-use crate::loom::sync::atomic::Ordering::Relaxed;
+use crate::loom::sync::atomic::{fence, Ordering::*};
 use crate::loom::sync::Arc;
 use crate::runtime::context;
 use std::cell::RefCell;
+use std::time::Instant;
 
 /// After this many polls of tasks taken from the LIFO slot in a row, the next LIFO task goes to
 /// the back of the deque instead, so two tasks waking each other cannot starve the rest.
@@ -89,15 +93,29 @@ impl WorkerContext {
         let shared = &*self.shared;
         while !shared.is_shutdown() {
             core.tick = core.tick.wrapping_add(1);
+            if let Some(due) = shared.timers.next_wake() {
+                let now = Instant::now();
+                if shared.timers.now_tick(now) >= due {
+                    core = self.fire_timers(core, now).0?;
+                }
+            }
             if let Some(task) = self.next_task(&mut core) {
                 core = self.run_task(task, core)?;
             } else if let Some(task) = self.search(&mut core) {
                 core = self.run_task(task, core)?;
             } else {
-                self.park(&mut core);
+                core = self.park(core)?;
             }
         }
         Some(core)
+    }
+
+    /// Fires due timers with the core in the context, so the tasks they wake queue on this worker.
+    /// Returns the core (`None` if it was handed off) and how many timers fired.
+    fn fire_timers(&self, core: Box<Core>, now: Instant) -> (Option<Box<Core>>, usize) {
+        *self.core.borrow_mut() = Some(core);
+        let fired = self.shared.timers.process(now, Some(self.index));
+        (self.core.borrow_mut().take(), fired)
     }
 
     fn next_task(&self, core: &mut Core) -> Option<Notified> {
@@ -189,8 +207,10 @@ impl WorkerContext {
         }
     }
 
-    /// Idle rule 4, then sleep until notified or shut down.
-    fn park(&self, core: &mut Core) {
+    /// Idle rule 4, then sleep until notified or shut down. The first worker to park holds the
+    /// timer token: it sleeps only until the next deadline, fires what is due, and gets up if that
+    /// woke any task.
+    fn park(&self, mut core: Box<Core>) -> Option<Box<Core>> {
         let shared = &*self.shared;
         let was_searching = std::mem::replace(&mut core.is_searching, false);
         let last_searcher = shared
@@ -202,10 +222,55 @@ impl WorkerContext {
         core.metrics.parks += 1;
         let remote = &shared.remotes[self.index];
         remote.metrics.park_count.store(core.metrics.parks, Relaxed);
-        remote.parker.park();
-        // Unparked by a notifier, which counted this worker as awake and searching (or by
-        // shutdown, which the loop checks next).
-        core.is_searching = true;
+
+        // Acquire/release the token around the sleep; AcqRel so the holder's view of the timers
+        // is current when it takes over from the previous holder.
+        let holder = shared
+            .timer_holder
+            .compare_exchange(NO_HOLDER, self.index, AcqRel, Relaxed)
+            .is_ok();
+        // The holder's half of the handshake with `Shared::timer_deadline_lowered`: publish the
+        // token, then read `next_wake`.
+        fence(SeqCst);
+        loop {
+            if shared.is_shutdown() {
+                break;
+            }
+            if holder {
+                match shared.timers.next_wake() {
+                    None => remote.parker.park(),
+                    Some(due) => {
+                        let now = Instant::now();
+                        if shared.timers.now_tick(now) < due {
+                            remote.parker.park_timeout(shared.timers.until(due, now));
+                        }
+                    }
+                }
+                let (back, fired) = self.fire_timers(core, Instant::now());
+                let Some(back) = back else {
+                    // A woken task's waker handed the core off; the new worker thread parks anew.
+                    shared.timer_holder.store(NO_HOLDER, Release);
+                    return None;
+                };
+                core = back;
+                if fired > 0 && shared.idle.unpark_worker_by_id(self.index) {
+                    // Awake by its own hand, with the woken tasks in its queue: not searching.
+                    break;
+                }
+            } else {
+                remote.parker.park();
+            }
+            if !shared.idle.is_parked(self.index) {
+                // Unparked by a notifier, which counted this worker as awake and searching.
+                core.is_searching = true;
+                break;
+            }
+            // A stale token or a timer re-arm: sleep again.
+        }
+        if holder {
+            shared.timer_holder.store(NO_HOLDER, Release);
+        }
+        Some(core)
     }
 
     /// On exit: drop what is still queued locally (the tasks themselves are cancelled through the
