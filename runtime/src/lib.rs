@@ -52,6 +52,7 @@ pub mod __loom;
 mod loom;
 mod scheduler;
 
+pub mod io;
 pub mod runtime;
 pub mod sync;
 pub mod task;

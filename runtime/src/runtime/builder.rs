@@ -3,6 +3,7 @@
 use super::blocking::BlockingPool;
 use super::threads::ThreadRegistry;
 use super::{Handle, Runtime};
+use crate::io::driver::Driver;
 use crate::loom::sync::{Arc, UserArc};
 use crate::scheduler::{create_workers, run_worker, Shared};
 use std::fmt;
@@ -49,9 +50,7 @@ enum Flavor {
 /// What a running runtime keeps of its builder.
 pub(crate) struct Config {
     pub(crate) global_queue_interval: u32,
-    /// Ticks between looks at the I/O driver by a busy worker. The driver arrives with the I/O
-    /// issue; until then nothing reads it.
-    #[allow(dead_code)]
+    /// Ticks between looks at the I/O driver by a busy worker.
     pub(crate) event_interval: u32,
     pub(crate) thread_name: ThreadNameFn,
     pub(crate) thread_stack_size: Option<usize>,
@@ -184,7 +183,7 @@ impl Builder {
     ///
     /// `InvalidInput` if `worker_threads`, `max_blocking_threads`, `global_queue_interval` or
     /// `event_interval` is zero, or a current-thread builder was given more than one worker; the
-    /// OS error if a worker thread cannot be started.
+    /// OS error if the I/O poller or a worker thread cannot be created.
     pub fn build(&mut self) -> io::Result<Runtime> {
         let workers = self.validate()?;
         let config = Config {
@@ -198,11 +197,13 @@ impl Builder {
             thread_keep_alive: self.thread_keep_alive,
         };
         let (cores, remotes) = create_workers(workers);
+        let driver = Driver::new()?;
         let shared = Arc::new(Shared::new(
             remotes,
             config,
             BlockingPool::new(),
             ThreadRegistry::new(),
+            driver,
         ));
         let runtime = Runtime::from_handle(Handle {
             inner: shared.clone(),

@@ -47,7 +47,7 @@ impl Default for SharedMetrics {
 ///
 /// ```
 /// let runtime = corio::runtime::Builder::new_multi_thread().worker_threads(2).build()?;
-/// runtime.block_on(corio::spawn(async {})).unwrap();
+/// runtime.block_on(async { corio::spawn(async {}).await }).unwrap();
 /// let metrics = runtime.metrics();
 /// assert_eq!(metrics.num_workers(), 2);
 /// assert!(metrics.spawned_tasks_count() >= 1);
@@ -133,10 +133,9 @@ impl RuntimeMetrics {
         self.worker(worker).park_count.load(Relaxed)
     }
 
-    /// Readiness events delivered by the I/O driver. The driver comes with the I/O issue; until
-    /// then no events exist and this is 0.
+    /// Readiness events delivered by the I/O driver since the runtime started.
     pub fn io_driver_ready_count(&self) -> u64 {
-        0
+        self.handle.inner.driver.ready_count()
     }
 
     /// Threads alive in the blocking pool.

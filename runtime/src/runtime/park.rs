@@ -3,7 +3,6 @@
 
 use crate::loom::sync::{Arc, Condvar, Mutex};
 use std::task::{RawWaker, RawWakerVTable, Waker};
-use std::time::Duration;
 
 /// A one-token sleep: `unpark` leaves a token, `park` sleeps until it finds one and consumes it.
 /// An `unpark` that comes before the `park` is therefore never lost.
@@ -26,15 +25,6 @@ impl Parker {
         let mut token = self.token.lock();
         while !*token {
             token = self.condvar.wait(token);
-        }
-        *token = false;
-    }
-
-    /// Sleeps until unparked or `timeout` has passed; consumes the token if there is one.
-    pub(crate) fn park_timeout(&self, timeout: Duration) {
-        let mut token = self.token.lock();
-        if !*token {
-            token = self.condvar.wait_timeout(token, timeout).0;
         }
         *token = false;
     }

@@ -34,6 +34,7 @@
 
 mod idle;
 mod lifo;
+mod park;
 mod rand;
 mod shared;
 mod worker;

@@ -3,12 +3,13 @@
 
 use super::idle::Idle;
 use super::lifo::LifoSlot;
+use super::park::WorkerParker;
 use super::worker::WorkerContext;
+use crate::io::driver::Driver;
 use crate::loom::deque::{Injector, Steal, Stealer};
 use crate::loom::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering::*};
 use crate::loom::sync::Arc;
 use crate::runtime::context;
-use crate::runtime::park::Parker;
 use crate::runtime::threads::ThreadRegistry;
 use crate::runtime::{BlockingPool, Config, SharedMetrics, WorkerMetrics};
 use crate::task::{self, Id, JoinHandle, OwnedTasks, Schedule, Task};
@@ -25,7 +26,7 @@ pub(crate) struct Remote {
     /// The worker's LIFO slot (see `lifo.rs`).
     pub(super) lifo: LifoSlot,
     /// Where the worker sleeps when idle.
-    pub(super) parker: Parker,
+    pub(super) parker: WorkerParker,
     /// The worker's counters.
     pub(crate) metrics: WorkerMetrics,
 }
@@ -53,6 +54,8 @@ pub(crate) struct Shared {
     pub(crate) metrics: SharedMetrics,
     /// The runtime's timer wheels.
     pub(crate) timers: Timers,
+    /// The runtime's I/O driver.
+    pub(crate) driver: Driver,
     /// The index of the parked worker that sleeps until the next timer deadline, or `NO_HOLDER`.
     pub(super) timer_holder: AtomicUsize,
 }
@@ -77,9 +80,11 @@ impl Shared {
         config: Config,
         blocking: BlockingPool,
         threads: ThreadRegistry,
+        driver: Driver,
     ) -> Shared {
         let workers = remotes.len();
         Shared {
+            driver,
             idle: Idle::new(workers),
             owned: OwnedTasks::new(workers * 4),
             injector: Injector::new(),
@@ -98,7 +103,7 @@ impl Shared {
         Remote {
             stealer,
             lifo: LifoSlot::new(),
-            parker: Parker::new(),
+            parker: WorkerParker::new(),
             metrics: WorkerMetrics::default(),
         }
     }
@@ -198,7 +203,7 @@ impl Shared {
     /// Idle rule 1: wakes a sleeping worker if nobody is searching.
     pub(super) fn notify_parked(&self) {
         if let Some(index) = self.idle.worker_to_notify() {
-            self.remotes[index].parker.unpark();
+            self.remotes[index].parker.unpark(&self.driver);
         }
     }
 
@@ -209,7 +214,7 @@ impl Shared {
         fence(SeqCst);
         let holder = self.timer_holder.load(Relaxed);
         if holder != NO_HOLDER {
-            self.remotes[holder].parker.unpark();
+            self.remotes[holder].parker.unpark(&self.driver);
         }
     }
 
@@ -248,7 +253,7 @@ impl Shared {
         // The other half of the handshake in `schedule_remote`.
         fence(SeqCst);
         for remote in self.remotes.iter() {
-            remote.parker.unpark();
+            remote.parker.unpark(&self.driver);
         }
         self.blocking.begin_shutdown();
     }
@@ -257,6 +262,7 @@ impl Shared {
     /// then empty the queues.
     pub(crate) fn finish_shutdown(&self) {
         self.owned.shutdown_all();
+        self.driver.shutdown();
         self.drain_injector();
         for remote in self.remotes.iter() {
             drop(remote.lifo.take());

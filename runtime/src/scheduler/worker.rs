@@ -21,6 +21,7 @@ use crate::loom::deque::{Steal, Worker};
 use crate::loom::sync::atomic::{fence, Ordering::*};
 use crate::loom::sync::Arc;
 use crate::runtime::context;
+use crate::task::coop;
 use std::cell::RefCell;
 use std::time::Instant;
 
@@ -99,6 +100,13 @@ impl WorkerContext {
                     core = self.fire_timers(core, now).0?;
                 }
             }
+            if core.tick % shared.config.event_interval == 0
+                && shared.driver.has_sources()
+                && shared.timer_holder.load(Relaxed) == NO_HOLDER
+            {
+                // Nobody sleeps in the driver: look at it without blocking.
+                core = self.poll_driver(core, Some(std::time::Duration::ZERO)).0?;
+            }
             if let Some(task) = self.next_task(&mut core) {
                 core = self.run_task(task, core)?;
             } else if let Some(task) = self.search(&mut core) {
@@ -108,6 +116,22 @@ impl WorkerContext {
             }
         }
         Some(core)
+    }
+
+    /// Waits in the I/O driver (as the holder, or for a non-blocking look) with the core in the
+    /// context, so the tasks woken by events queue on this worker. Returns the core (`None` if it
+    /// was handed off) and how many sources became ready.
+    fn poll_driver(
+        &self,
+        core: Box<Core>,
+        timeout: Option<std::time::Duration>,
+    ) -> (Option<Box<Core>>, usize) {
+        *self.core.borrow_mut() = Some(core);
+        let shared = &*self.shared;
+        let ready = shared.remotes[self.index]
+            .parker
+            .park_driver(&shared.driver, timeout);
+        (self.core.borrow_mut().take(), ready)
     }
 
     /// Fires due timers with the core in the context, so the tasks they wake queue on this worker.
@@ -131,7 +155,13 @@ impl WorkerContext {
             .lifo
             .take()
             .or_else(|| core.run_queue.pop())
-            .or_else(|| shared.steal_from_injector(&core.run_queue))
+            .or_else(|| {
+                let task = shared.steal_from_injector(&core.run_queue)?;
+                if !core.is_searching && !shared.remotes[self.index].stealer.is_empty() {
+                    shared.notify_parked();
+                }
+                Some(task)
+            })
     }
 
     /// Idle rules 2 and 3: steal work from the other workers and the injector.
@@ -191,7 +221,7 @@ impl WorkerContext {
             remote.metrics.poll_count.store(core.metrics.polls, Relaxed);
             remote.metrics.spawned.store(core.metrics.spawned, Relaxed);
             *self.core.borrow_mut() = Some(core);
-            task.run();
+            coop::budget(|| task.run());
             core = self.core.borrow_mut().take()?;
             // The task just polled may have woken another into the LIFO slot: run it now, while
             // its data is hot, unless the cap says it is time to let the deque move.
@@ -237,23 +267,25 @@ impl WorkerContext {
                 break;
             }
             if holder {
-                match shared.timers.next_wake() {
-                    None => remote.parker.park(),
-                    Some(due) => {
-                        let now = Instant::now();
-                        if shared.timers.now_tick(now) < due {
-                            remote.parker.park_timeout(shared.timers.until(due, now));
-                        }
-                    }
-                }
-                let (back, fired) = self.fire_timers(core, Instant::now());
+                // Sleep in the driver until an event, an unpark, or the next timer deadline.
+                let now = Instant::now();
+                let timeout = shared
+                    .timers
+                    .next_wake()
+                    .map(|due| shared.timers.until(due, now));
+                let (back, ready) = self.poll_driver(core, timeout);
                 let Some(back) = back else {
                     // A woken task's waker handed the core off; the new worker thread parks anew.
                     shared.timer_holder.store(NO_HOLDER, Release);
                     return None;
                 };
+                let (back, fired) = self.fire_timers(back, Instant::now());
+                let Some(back) = back else {
+                    shared.timer_holder.store(NO_HOLDER, Release);
+                    return None;
+                };
                 core = back;
-                if fired > 0 && shared.idle.unpark_worker_by_id(self.index) {
+                if ready + fired > 0 && shared.idle.unpark_worker_by_id(self.index) {
                     // Awake by its own hand, with the woken tasks in its queue: not searching.
                     break;
                 }

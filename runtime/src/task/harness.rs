@@ -236,7 +236,8 @@ impl<F: Future, S: Schedule> Harness<F, S> {
         if snapshot.is_complete() {
             return true;
         }
-        let registered = if !snapshot.is_join_waker_set() {
+        let overwrite = crate::loom::mutant("task_join_waker_overwrite");
+        let registered = if !snapshot.is_join_waker_set() || overwrite {
             self.set_join_waker(waker)
         } else {
             // SAFETY: rule 2 — reading the slot is allowed to the handle at any time; only the

@@ -37,6 +37,7 @@
 //! in it: an idle one is cancelled in place; a running one is cancelled by its poller when the poll
 //! returns. Each future is therefore dropped exactly once.
 
+pub(crate) mod coop;
 mod core;
 mod error;
 mod gather;

@@ -132,7 +132,9 @@ impl RawTask {
 
     /// Abort from a join or abort handle: cancel, and schedule the task if it is idle.
     pub(super) fn remote_abort(self) {
-        if self.state().transition_to_notified_and_cancel() == super::TransitionToNotified::Submit {
+        if self.state().transition_to_notified_and_cancel() == super::TransitionToNotified::Submit
+            && !crate::loom::mutant("task_abort_skips_schedule")
+        {
             // The transition took a new reference for the `Notified`.
             self.schedule();
         }

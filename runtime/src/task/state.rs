@@ -162,7 +162,7 @@ impl State {
                 return (TransitionToIdle::Cancelled, None);
             }
             s.0 &= !RUNNING;
-            if s.is_notified() {
+            if s.is_notified() && !crate::loom::mutant("task_idle_drops_notified") {
                 return (TransitionToIdle::OkNotified, Some(s));
             }
             s.0 -= REF_ONE;
@@ -178,7 +178,8 @@ impl State {
     /// The output is stored: RUNNING → COMPLETE. Returns the snapshot just after, whose
     /// JOIN_INTEREST and JOIN_WAKER tell the caller who drops the output and whom to wake.
     pub(crate) fn transition_to_complete(&self) -> Snapshot {
-        let prev = Snapshot(self.word.fetch_xor(RUNNING | COMPLETE, AcqRel));
+        let order = crate::loom::weaken("task_complete_relaxed", AcqRel);
+        let prev = Snapshot(self.word.fetch_xor(RUNNING | COMPLETE, order));
         debug_assert!(prev.is_running() && !prev.is_complete());
         Snapshot(prev.0 ^ (RUNNING | COMPLETE))
     }

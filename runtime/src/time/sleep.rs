@@ -4,11 +4,12 @@ use super::entry::TimerNode;
 use super::timers::Registered;
 use crate::runtime::{context, Handle};
 use crate::scheduler::Shared;
+use crate::task::coop;
 use pin_project_lite::pin_project;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{ready, Context, Poll};
 use std::time::{Duration, Instant};
 
 /// Waits until `duration` has passed.
@@ -134,22 +135,26 @@ impl Future for Sleep {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        // A ready timer spends a unit of the task's cooperative budget, like ready I/O.
+        ready!(coop::poll_proceed(cx));
         let this = self.project();
         let node: &TimerNode = &this.node;
         if node.is_fired() {
+            coop::spend();
             return Poll::Ready(());
         }
         if node.owner().is_some() {
             node.register_waker(cx.waker());
             // Re-check after registering: a firing between the two checks took the old waker.
-            return if node.is_fired() {
-                Poll::Ready(())
-            } else {
-                Poll::Pending
-            };
+            if node.is_fired() {
+                coop::spend();
+                return Poll::Ready(());
+            }
+            return Poll::Pending;
         }
         // First poll: a deadline already passed needs no timer.
         if Instant::now() >= *this.deadline {
+            coop::spend();
             return Poll::Ready(());
         }
         let handle = this
@@ -171,6 +176,7 @@ impl Future for Sleep {
         let fired = matches!(registered, Registered::Fired);
         note_registered(shared, registered);
         if fired {
+            coop::spend();
             Poll::Ready(())
         } else {
             Poll::Pending

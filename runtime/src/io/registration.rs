@@ -1,0 +1,141 @@
+//! `Registration`: one source registered with the runtime's driver, on behalf of its owner
+//! (`Async<T>` and the socket types built on it).
+
+use super::driver::{shutdown_error, Driver};
+use super::poller::PollMode;
+use super::scheduled_io::{Direction, ReadyEvent, ScheduledIo};
+use crate::loom::sync::Arc;
+use crate::runtime::Handle;
+use crate::task::coop;
+use std::io;
+use std::os::fd::{AsRawFd, BorrowedFd};
+use std::task::{ready, Context, Poll};
+
+pub(crate) struct Registration {
+    handle: Handle,
+    io: Arc<ScheduledIo>,
+    key: usize,
+}
+
+impl Registration {
+    /// Registers `fd` with the current runtime's driver, edge-triggered where supported.
+    ///
+    /// # Safety
+    ///
+    /// `fd` must stay open until [`Registration::deregister`] has been called with it: the poller
+    /// must never hold a descriptor number that was closed and maybe reused (the contract of
+    /// `polling::Poller::add`).
+    ///
+    /// # Errors
+    ///
+    /// Outside a corio runtime, after it shut down, or if the OS refuses the registration.
+    pub(crate) unsafe fn new(fd: BorrowedFd<'_>) -> io::Result<Registration> {
+        let handle = Handle::try_current().map_err(|err| io::Error::other(err.to_string()))?;
+        let driver = &handle.inner.driver;
+        let (io, key) = driver.allocate()?;
+        let mode = if driver.is_edge() {
+            PollMode::Edge
+        } else {
+            PollMode::Oneshot
+        };
+        // SAFETY: the caller keeps `fd` open until `deregister`, which deletes it from the poller
+        // first.
+        let added = unsafe {
+            driver
+                .poller()
+                .add_with_mode(fd.as_raw_fd(), Driver::interest(key), mode)
+        };
+        if let Err(err) = added {
+            driver.release(key);
+            return Err(err);
+        }
+        Ok(Registration { handle, io, key })
+    }
+
+    fn driver(&self) -> &Driver {
+        &self.handle.inner.driver
+    }
+
+    /// Ready when the source is ready in `direction` (spending one unit of the task's budget);
+    /// an error once the runtime has shut down.
+    pub(crate) fn poll_ready(
+        &self,
+        cx: &mut Context<'_>,
+        direction: Direction,
+    ) -> Poll<io::Result<ReadyEvent>> {
+        ready!(coop::poll_proceed(cx));
+        let event = ready!(self.io.poll_ready(cx, direction));
+        if event.ready.is_shutdown() {
+            return Poll::Ready(Err(shutdown_error()));
+        }
+        coop::spend();
+        Poll::Ready(Ok(event))
+    }
+
+    /// The operation returned `WouldBlock`: forget `event`'s readiness (and, in oneshot mode,
+    /// re-arm the source so the next event is delivered).
+    pub(crate) fn clear_readiness(&self, event: ReadyEvent, fd: BorrowedFd<'_>) {
+        self.io.clear_readiness(event);
+        if !self.driver().is_edge() {
+            if let Err(err) = self
+                .driver()
+                .poller()
+                .modify(fd, Driver::interest(self.key))
+            {
+                // The source is still registered; the error is the OS's and the next operation
+                // will surface it.
+                let _ = err;
+            }
+        }
+    }
+
+    /// Runs `op` when the source is ready in `direction`, waiting again each time it would block.
+    pub(crate) fn poll_io<R>(
+        &self,
+        cx: &mut Context<'_>,
+        direction: Direction,
+        fd: BorrowedFd<'_>,
+        mut op: impl FnMut() -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        loop {
+            let event = ready!(self.poll_ready(cx, direction))?;
+            match op() {
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
+                    self.clear_readiness(event, fd)
+                }
+                result => return Poll::Ready(result),
+            }
+        }
+    }
+
+    /// Like [`poll_io`](Self::poll_io) for reads from a byte stream: a read shorter than `len`
+    /// drained the socket, so readiness is cleared without paying for the `WouldBlock` read.
+    pub(crate) fn poll_read_stream(
+        &self,
+        cx: &mut Context<'_>,
+        fd: BorrowedFd<'_>,
+        len: usize,
+        mut op: impl FnMut() -> io::Result<usize>,
+    ) -> Poll<io::Result<usize>> {
+        loop {
+            let event = ready!(self.poll_ready(cx, Direction::Read))?;
+            match op() {
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
+                    self.clear_readiness(event, fd)
+                }
+                Ok(n) if n > 0 && n < len => {
+                    self.clear_readiness(event, fd);
+                    return Poll::Ready(Ok(n));
+                }
+                result => return Poll::Ready(result),
+            }
+        }
+    }
+
+    /// Removes `fd` from the poller and frees the slot. Must be called before `fd` is closed.
+    pub(crate) fn deregister(&self, fd: BorrowedFd<'_>) -> io::Result<()> {
+        let result = self.driver().poller().delete(fd);
+        self.driver().release(self.key);
+        result
+    }
+}
