@@ -27,10 +27,14 @@
 
 #[cfg(not(corio_loom))]
 mod async_fd;
+// Under loom only the park/notify half of the driver is used: sources cannot be registered.
+#[cfg_attr(corio_loom, allow(dead_code))]
 pub(crate) mod driver;
+#[cfg_attr(corio_loom, allow(dead_code))]
 mod poller;
 #[cfg(not(corio_loom))]
 pub(crate) mod registration;
+#[cfg_attr(corio_loom, allow(dead_code))]
 pub(crate) mod scheduled_io;
 
 #[cfg(not(corio_loom))]

@@ -211,7 +211,11 @@ pub(crate) mod deque {
             }
         }
 
-        pub(crate) fn steal_batch_and_pop(&self, dest: &Worker<T>) -> Steal<T> {
+        pub(crate) fn steal_batch_with_limit_and_pop(
+            &self,
+            dest: &Worker<T>,
+            _limit: usize,
+        ) -> Steal<T> {
             steal_batch_and_pop(&self.queue, dest)
         }
 

@@ -60,6 +60,9 @@ pub(crate) struct Shared {
     pub(super) timer_holder: AtomicUsize,
 }
 
+/// The most tasks one trip to the injector moves to a local deque.
+const MAX_INJECTOR_BATCH: usize = 128;
+
 /// `timer_holder` when no parked worker holds the timer token.
 pub(super) const NO_HOLDER: usize = usize::MAX;
 
@@ -116,10 +119,10 @@ impl Shared {
         &self.remotes
     }
 
-    /// Models only: the idle protocol's `(unparked, searching, sleepers)`.
+    /// Models only: the idle counters `(unparked, searching, sleepers)`, and whether work waits.
     #[cfg(corio_loom)]
-    pub(crate) fn idle_counts(&self) -> (usize, usize, usize) {
-        self.idle.counts()
+    pub(crate) fn idle_snapshot(&self) -> ((usize, usize, usize), bool) {
+        (self.idle.counts(), self.has_pending_work())
     }
 
     pub(crate) fn injector_len(&self) -> usize {
@@ -227,13 +230,18 @@ impl Shared {
                 .any(|remote| !remote.stealer.is_empty() || !remote.lifo.is_empty())
     }
 
-    /// Takes a batch from the injector into `dest`, returning one task to run.
+    /// Takes a batch from the injector into `dest`, returning one task to run. The batch is this
+    /// worker's share of the injector (its length divided among the workers), at most
+    /// `MAX_INJECTOR_BATCH`, so a burst of remote spawns spreads over the workers in a few trips
+    /// instead of one small batch per `global_queue_interval`.
     pub(super) fn steal_from_injector(
         &self,
         dest: &crate::loom::deque::Worker<Notified>,
     ) -> Option<Notified> {
         loop {
-            match self.injector.steal_batch_and_pop(dest) {
+            let share = self.injector.len() / self.remotes.len() + 1;
+            let limit = share.min(MAX_INJECTOR_BATCH);
+            match self.injector.steal_batch_with_limit_and_pop(dest, limit) {
                 Steal::Success(task) => return Some(task),
                 Steal::Empty => return None,
                 Steal::Retry => {}

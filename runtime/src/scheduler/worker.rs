@@ -155,13 +155,7 @@ impl WorkerContext {
             .lifo
             .take()
             .or_else(|| core.run_queue.pop())
-            .or_else(|| {
-                let task = shared.steal_from_injector(&core.run_queue)?;
-                if !core.is_searching && !shared.remotes[self.index].stealer.is_empty() {
-                    shared.notify_parked();
-                }
-                Some(task)
-            })
+            .or_else(|| shared.steal_from_injector(&core.run_queue))
     }
 
     /// Idle rules 2 and 3: steal work from the other workers and the injector.

@@ -1,6 +1,6 @@
 //! `Interval`: ticks at a fixed period.
 
-use super::sleep::{sleep_until, Sleep};
+use super::sleep::{far_future, sleep_until, Sleep};
 use std::future::{poll_fn, Future};
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -71,6 +71,13 @@ pub struct Interval {
     missed_tick_behavior: MissedTickBehavior,
 }
 
+/// `instant + duration`, or the far future where `Instant` cannot represent it.
+fn later(instant: Instant, duration: Duration) -> Instant {
+    instant
+        .checked_add(duration)
+        .unwrap_or_else(|| far_future(instant))
+}
+
 /// How late a tick may be before it counts as missed: a late wake-up within this is jitter.
 const MISSED_AFTER: Duration = Duration::from_millis(5);
 
@@ -87,10 +94,10 @@ impl Interval {
         }
         let scheduled = self.delay.deadline();
         let now = Instant::now();
-        let next = if now > scheduled + MISSED_AFTER {
+        let next = if now > later(scheduled, MISSED_AFTER) {
             self.next_after_missed(scheduled, now)
         } else {
-            scheduled + self.period
+            later(scheduled, self.period)
         };
         self.delay.as_mut().reset(next);
         Poll::Ready(scheduled)
@@ -98,20 +105,23 @@ impl Interval {
 
     fn next_after_missed(&self, scheduled: Instant, now: Instant) -> Instant {
         match self.missed_tick_behavior {
-            MissedTickBehavior::Burst => scheduled + self.period,
-            MissedTickBehavior::Delay => now + self.period,
+            MissedTickBehavior::Burst => later(scheduled, self.period),
+            MissedTickBehavior::Delay => later(now, self.period),
             MissedTickBehavior::Skip => {
                 let late = now - scheduled;
                 let periods_missed = late.as_nanos() / self.period.as_nanos();
-                let ahead = self.period.as_nanos() * (periods_missed + 1);
-                scheduled + Duration::from_nanos(u64::try_from(ahead).unwrap_or(u64::MAX))
+                let ahead = self.period.as_nanos().saturating_mul(periods_missed + 1);
+                later(
+                    scheduled,
+                    Duration::from_nanos(u64::try_from(ahead).unwrap_or(u64::MAX)),
+                )
             }
         }
     }
 
     /// Restarts the schedule: the next tick is one period from now.
     pub fn reset(&mut self) {
-        let next = Instant::now() + self.period;
+        let next = later(Instant::now(), self.period);
         self.delay.as_mut().reset(next);
     }
 

@@ -94,9 +94,9 @@ impl Sleep {
         self.deadline
     }
 
-    /// True once the sleep has completed (its timer fired).
+    /// True once the deadline has passed: the timer fired, or the deadline is behind the clock.
     pub fn is_elapsed(&self) -> bool {
-        self.node.is_fired()
+        self.node.is_fired() || Instant::now() >= self.deadline
     }
 
     /// Moves the deadline (earlier or later), even after the sleep completed: it then waits again.

@@ -37,6 +37,10 @@ use std::time::{Duration, Instant};
 /// `next_wake` / a wheel cache when nothing is pending.
 const NONE: u64 = u64::MAX;
 
+/// The latest deadline tick (about 146 million years): far below the sentinels `NONE` here and
+/// `FIRED`/`UNREGISTERED` in `entry.rs`, which a clamped deadline must never equal.
+const MAX_TICK: u64 = 1 << 62;
+
 /// Wakers collected under a wheel lock and woken after it is released.
 const WAKE_BATCH: usize = 32;
 
@@ -86,13 +90,13 @@ impl Timers {
     pub(crate) fn deadline_tick(&self, deadline: Instant) -> u64 {
         let since = deadline.saturating_duration_since(self.start);
         let ms = since.as_millis() + u128::from(since.subsec_nanos() % 1_000_000 != 0);
-        u64::try_from(ms).unwrap_or(NONE - 1).min(NONE - 1)
+        u64::try_from(ms).map_or(MAX_TICK, |ms| ms.min(MAX_TICK))
     }
 
     /// The last tick that has fully passed at `now` (rounded down).
     pub(crate) fn now_tick(&self, now: Instant) -> u64 {
         let ms = now.saturating_duration_since(self.start).as_millis();
-        u64::try_from(ms).unwrap_or(NONE - 1)
+        u64::try_from(ms).map_or(MAX_TICK, |ms| ms.min(MAX_TICK))
     }
 
     /// The earliest pending deadline as a tick, if any (a hint: see the module docs).
