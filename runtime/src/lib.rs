@@ -53,6 +53,8 @@ mod loom;
 mod scheduler;
 
 pub mod io;
+#[cfg(not(corio_loom))]
+pub mod net;
 pub mod runtime;
 pub mod sync;
 pub mod task;

@@ -153,16 +153,6 @@ impl<T: AsFd> Async<T> {
         self.registration
             .poll_io(cx, Direction::Write, io.as_fd(), || op(io))
     }
-
-    /// A read from a byte stream: a short read also clears readiness (see `Registration`).
-    pub(crate) fn poll_read_stream(
-        &self,
-        cx: &mut Context<'_>,
-        len: usize,
-        op: impl FnMut() -> io::Result<usize>,
-    ) -> Poll<io::Result<usize>> {
-        self.registration.poll_read_stream(cx, self.fd(), len, op)
-    }
 }
 
 impl<T: AsFd> AsFd for Async<T> {

@@ -7,7 +7,7 @@
 //! registered edge-triggered where the platform supports it (oneshot with re-arm otherwise) and
 //! gets a [`ScheduledIo`](scheduled_io): readiness bits and a tick packed in one atomic, and the
 //! wakers of the tasks waiting to read and to write. Readiness is cleared only when an operation
-//! would block (or a stream read came back short) and no newer event has arrived.
+//! would block and no newer event has arrived.
 //!
 //! Nobody owns the driver: the worker that parks first (the timer holder) blocks in the poller's
 //! `wait` with the next timer deadline as timeout, and is woken through `Poller::notify`; busy

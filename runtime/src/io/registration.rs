@@ -108,30 +108,6 @@ impl Registration {
         }
     }
 
-    /// Like [`poll_io`](Self::poll_io) for reads from a byte stream: a read shorter than `len`
-    /// drained the socket, so readiness is cleared without paying for the `WouldBlock` read.
-    pub(crate) fn poll_read_stream(
-        &self,
-        cx: &mut Context<'_>,
-        fd: BorrowedFd<'_>,
-        len: usize,
-        mut op: impl FnMut() -> io::Result<usize>,
-    ) -> Poll<io::Result<usize>> {
-        loop {
-            let event = ready!(self.poll_ready(cx, Direction::Read))?;
-            match op() {
-                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
-                    self.clear_readiness(event, fd)
-                }
-                Ok(n) if n > 0 && n < len => {
-                    self.clear_readiness(event, fd);
-                    return Poll::Ready(Ok(n));
-                }
-                result => return Poll::Ready(result),
-            }
-        }
-    }
-
     /// Removes `fd` from the poller and frees the slot. Must be called before `fd` is closed.
     pub(crate) fn deregister(&self, fd: BorrowedFd<'_>) -> io::Result<()> {
         let result = self.driver().poller().delete(fd);

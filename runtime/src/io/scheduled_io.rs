@@ -7,7 +7,7 @@
 //! ```
 //!
 //! The driver ORs the bits of each event into the word and bumps the tick. A task clears readiness
-//! only after an operation returned `WouldBlock` (or a short read on a stream) and only if the tick
+//! only after an operation returned `WouldBlock`, and only if the tick
 //! is still the one it saw when the source was reported ready: an event that arrived in between is
 //! never lost, which is what edge-triggered polling needs.
 
@@ -67,11 +67,13 @@ impl Direction {
         }
     }
 
-    /// The bits a `WouldBlock` in this direction clears.
+    /// The bits a `WouldBlock` in this direction clears: readiness and a reported error (the
+    /// kernel said "would block", so the error was consumed — e.g. a UDP ICMP error returned by
+    /// the last `recv`). The closed bits stay: a closed direction never blocks again.
     fn clearable(self) -> usize {
         match self {
-            Direction::Read => READABLE,
-            Direction::Write => WRITABLE,
+            Direction::Read => READABLE | ERROR,
+            Direction::Write => WRITABLE | ERROR,
         }
     }
 }

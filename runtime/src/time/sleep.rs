@@ -137,24 +137,33 @@ impl Future for Sleep {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         // A ready timer spends a unit of the task's cooperative budget, like ready I/O.
         ready!(coop::poll_proceed(cx));
+        let polled = self.poll_elapsed(cx);
+        if polled.is_ready() {
+            coop::spend();
+        }
+        polled
+    }
+}
+
+impl Sleep {
+    /// Polls the timer without touching the cooperative budget (for `Timeout`, whose inner future
+    /// may have spent it: the deadline must still be seen).
+    pub(crate) fn poll_elapsed(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.project();
         let node: &TimerNode = &this.node;
         if node.is_fired() {
-            coop::spend();
             return Poll::Ready(());
         }
         if node.owner().is_some() {
             node.register_waker(cx.waker());
             // Re-check after registering: a firing between the two checks took the old waker.
             if node.is_fired() {
-                coop::spend();
                 return Poll::Ready(());
             }
             return Poll::Pending;
         }
         // First poll: a deadline already passed needs no timer.
         if Instant::now() >= *this.deadline {
-            coop::spend();
             return Poll::Ready(());
         }
         let handle = this
@@ -176,7 +185,6 @@ impl Future for Sleep {
         let fired = matches!(registered, Registered::Fired);
         note_registered(shared, registered);
         if fired {
-            coop::spend();
             Poll::Ready(())
         } else {
             Poll::Pending

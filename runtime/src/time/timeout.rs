@@ -86,6 +86,8 @@ impl<F: Future> Future for Timeout<F> {
         if let Poll::Ready(output) = this.future.poll(cx) {
             return Poll::Ready(Ok(output));
         }
-        this.sleep.poll(cx).map(|()| Err(Elapsed::new()))
+        // Unbudgeted: an always-ready inner future may have spent the task's budget, and the
+        // deadline must still end it.
+        this.sleep.poll_elapsed(cx).map(|()| Err(Elapsed::new()))
     }
 }
