@@ -7,7 +7,12 @@
 //! same API: `Mutex::lock` returns the guard directly, `Condvar::wait` takes and returns the guard, and
 //! `UnsafeCell` is accessed through `with`/`with_mut` closures.
 //!
-//! This module must never grow logic: it adapts names and signatures, nothing more.
+//! This module must never grow logic: it adapts names and signatures, nothing more. The one
+//! exception is [`mutant`] (and [`weaken`]), the switch of the deliberate bugs the loom models are proven against
+//! (a `const false` in normal builds).
+
+mod mutant;
+pub(crate) use mutant::{mutant, weaken};
 
 #[cfg(not(corio_loom))]
 mod std_side;

@@ -83,6 +83,11 @@ impl<T: AsFd> Async<T> {
 
     /// Waits until the object is readable (or closed, or in error).
     ///
+    /// This only waits: it does not consume the readiness, so after an operation of your own that
+    /// returns `WouldBlock`, `readable` completes again at once. Do the operation through
+    /// [`read_with`](Self::read_with) instead, which forgets the readiness on `WouldBlock` and
+    /// waits for the next event.
+    ///
     /// # Errors
     ///
     /// After the runtime shut down.
@@ -90,7 +95,9 @@ impl<T: AsFd> Async<T> {
         poll_fn(|cx| self.poll_readable(cx)).await
     }
 
-    /// Waits until the object is writable (or closed, or in error).
+    /// Waits until the object is writable (or closed, or in error). Like
+    /// [`readable`](Self::readable), it does not consume the readiness: write through
+    /// [`write_with`](Self::write_with).
     ///
     /// # Errors
     ///
@@ -139,8 +146,7 @@ impl<T: AsFd> Async<T> {
         mut op: impl FnMut(&T) -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
         let io = self.get_ref();
-        self.registration
-            .poll_io(cx, Direction::Read, io.as_fd(), || op(io))
+        self.registration.poll_io(cx, Direction::Read, || op(io))
     }
 
     /// The polling form of [`write_with`](Self::write_with).
@@ -150,8 +156,7 @@ impl<T: AsFd> Async<T> {
         mut op: impl FnMut(&T) -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
         let io = self.get_ref();
-        self.registration
-            .poll_io(cx, Direction::Write, io.as_fd(), || op(io))
+        self.registration.poll_io(cx, Direction::Write, || op(io))
     }
 }
 

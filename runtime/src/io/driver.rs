@@ -130,9 +130,25 @@ impl Driver {
 
     /// Waits up to `timeout` for events (`None`: until one arrives or `notify`) and dispatches them.
     /// Returns how many sources became ready; 0 at once if another thread is driving.
-    pub(crate) fn turn(&self, timeout: Option<Duration>) -> usize {
+    ///
+    /// `may_block` is asked once the turn lock is held: if it says no (the caller was unparked
+    /// meanwhile), the wait does not block. This closes a race: `Poller::wait` consumes any pending
+    /// `notify`, even with a zero timeout, so a notification meant for a thread about to block here
+    /// could be eaten by another thread's non-blocking turn; only the holder of the turn lock can
+    /// consume one, so a check made under it sees every unpark that came before it, and any later
+    /// unpark's `notify` lands while this thread holds the lock.
+    pub(crate) fn turn(
+        &self,
+        timeout: Option<Duration>,
+        may_block: impl FnOnce() -> bool,
+    ) -> usize {
         let Some(mut state) = self.turn.try_lock() else {
             return 0;
+        };
+        let timeout = if may_block() {
+            timeout
+        } else {
+            Some(Duration::ZERO)
         };
         let TurnState { events, ready } = &mut *state;
         events.clear();

@@ -8,13 +8,16 @@ use crate::loom::sync::Arc;
 use crate::runtime::Handle;
 use crate::task::coop;
 use std::io;
-use std::os::fd::{AsRawFd, BorrowedFd};
+use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
 use std::task::{ready, Context, Poll};
 
 pub(crate) struct Registration {
     handle: Handle,
     io: Arc<ScheduledIo>,
     key: usize,
+    /// The registered descriptor, open until `deregister` (the owner's contract with `new`); kept
+    /// to re-arm it in oneshot mode.
+    fd: RawFd,
 }
 
 impl Registration {
@@ -49,7 +52,12 @@ impl Registration {
             driver.release(key);
             return Err(err);
         }
-        Ok(Registration { handle, io, key })
+        Ok(Registration {
+            handle,
+            io,
+            key,
+            fd: fd.as_raw_fd(),
+        })
     }
 
     fn driver(&self) -> &Driver {
@@ -64,7 +72,10 @@ impl Registration {
         direction: Direction,
     ) -> Poll<io::Result<ReadyEvent>> {
         ready!(coop::poll_proceed(cx));
-        let event = ready!(self.io.poll_ready(cx, direction));
+        let Poll::Ready(event) = self.io.poll_ready(cx, direction) else {
+            self.rearm();
+            return Poll::Pending;
+        };
         if event.ready.is_shutdown() {
             return Poll::Ready(Err(shutdown_error()));
         }
@@ -72,21 +83,24 @@ impl Registration {
         Poll::Ready(Ok(event))
     }
 
-    /// The operation returned `WouldBlock`: forget `event`'s readiness (and, in oneshot mode,
-    /// re-arm the source so the next event is delivered).
-    pub(crate) fn clear_readiness(&self, event: ReadyEvent, fd: BorrowedFd<'_>) {
-        self.io.clear_readiness(event);
-        if !self.driver().is_edge() {
-            if let Err(err) = self
-                .driver()
-                .poller()
-                .modify(fd, Driver::interest(self.key))
-            {
-                // The source is still registered; the error is the OS's and the next operation
-                // will surface it.
-                let _ = err;
-            }
+    /// In oneshot mode (platforms without edge-triggered polling) the poller disarms a source after
+    /// each event: a task about to wait re-arms it, or it would never hear of the next one.
+    fn rearm(&self) {
+        let driver = self.driver();
+        if driver.is_edge() {
+            return;
         }
+        // SAFETY: the owner keeps the descriptor open until `deregister` (the contract of `new`),
+        // and `deregister` has not run: this registration is still in use.
+        let fd = unsafe { BorrowedFd::borrow_raw(self.fd) };
+        // An error here is the OS's and the next operation on the source surfaces it.
+        let _ = driver.poller().modify(fd, Driver::interest(self.key));
+    }
+
+    /// The operation returned `WouldBlock`: forget `event`'s readiness, unless a newer event has
+    /// arrived since.
+    pub(crate) fn clear_readiness(&self, event: ReadyEvent) {
+        self.io.clear_readiness(event);
     }
 
     /// Runs `op` when the source is ready in `direction`, waiting again each time it would block.
@@ -94,15 +108,12 @@ impl Registration {
         &self,
         cx: &mut Context<'_>,
         direction: Direction,
-        fd: BorrowedFd<'_>,
         mut op: impl FnMut() -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
         loop {
             let event = ready!(self.poll_ready(cx, direction))?;
             match op() {
-                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
-                    self.clear_readiness(event, fd)
-                }
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => self.clear_readiness(event),
                 result => return Poll::Ready(result),
             }
         }

@@ -170,9 +170,12 @@ impl ScheduledIo {
             Default::default()
         };
         drop(waiters);
-        // Outside the lock: a wake may run scheduler code.
+        // Outside the lock: a wake may run scheduler code; a user's waker may panic.
         for (first, more) in [read, write] {
-            first.into_iter().chain(more).for_each(Waker::wake);
+            first
+                .into_iter()
+                .chain(more)
+                .for_each(crate::task::wake_catching);
         }
     }
 

@@ -156,7 +156,7 @@ impl BlockingPool {
                     continue 'run;
                 }
                 if state.shutdown || (timed_out && state.queue.is_empty()) {
-                    state.idle -= 1;
+                    state.idle -= usize::from(!crate::loom::mutant("blocking_exit_keeps_idle"));
                     break 'run;
                 }
             }

@@ -3,20 +3,23 @@
 //!
 //! # Shutdown
 //!
-//! Dropping a `Runtime` (or `shutdown_timeout` / `shutdown_background`) runs three steps, in
-//! this order, each needed by the next:
+//! Dropping a `Runtime` (or `shutdown_timeout` / `shutdown_background`) runs four steps, in this
+//! order, each needed by the next:
 //!
 //! 1. **Close**: the owned-task list refuses new tasks (a later spawn is cancelled at once), the
 //!    shutdown flag is raised, every worker is unparked and the blocking pool stops taking jobs.
-//! 2. **Stop the threads**: each worker finishes the poll it is in, drops what its local queue
+//! 2. **Cancel**: on the dropping thread, every task in the owned list is cancelled — an idle one
+//!    in place, a running one by its worker when its poll returns — so each future is dropped
+//!    exactly once and each `JoinHandle` resolves as cancelled; pending I/O fails; blocking jobs
+//!    that never started are cancelled. This comes before any waiting, since a running blocking
+//!    job may wait for something only a cancelled task releases.
+//! 3. **Stop the threads**: each worker finishes the poll it is in, drops what its local queue
 //!    holds and exits; blocking threads finish their current job. The registry waits for all of
 //!    them (up to the deadline, if any) and joins them.
-//! 3. **Cancel**: on the dropping thread, every task still in the owned list is cancelled — its
-//!    future dropped, its `JoinHandle` resolved as cancelled — and the injector, the LIFO slots and
-//!    the blocking queue are emptied. A wake that races this step finds the shutdown flag and drops
-//!    its task reference itself.
+//! 4. **Empty the queues**: the injector and the LIFO slots. A wake that races this step finds the
+//!    shutdown flag and drops its task reference itself.
 //!
-//! Timers and the I/O driver (their own issues) are dropped after step 3, with the last handle.
+//! The timer wheels and the I/O driver go with the last handle.
 
 mod blocking;
 mod builder;

@@ -72,8 +72,13 @@ unsafe fn drop_waker(data: *const ()) {
     unsafe { Arc::decrement_strong_count(data as *const Parker) };
 }
 
-/// Runs `future` to completion on the calling thread, sleeping while it is pending.
+/// Runs `future` to completion on the calling thread, sleeping while it is pending. No
+/// cooperative budget applies (the thread drives only this future).
 pub(crate) fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    crate::task::coop::unconstrained(|| block_on_unconstrained(future))
+}
+
+fn block_on_unconstrained<F: std::future::Future>(future: F) -> F::Output {
     let parker = Arc::new(Parker::new());
     let waker = waker(parker.clone());
     let mut cx = std::task::Context::from_waker(&waker);

@@ -107,14 +107,15 @@ impl Runtime {
         self.shutdown(Some(Instant::now()));
     }
 
-    /// The shutdown steps: (1) refuse spawns and stop the threads, (2) wait for them, (3) cancel
-    /// and drop every task and empty the queues.
+    /// The shutdown steps (see `runtime/mod.rs`): close, cancel every task, wait for the threads,
+    /// empty the queues.
     fn shutdown(&mut self, deadline: Option<Instant>) {
         if std::mem::replace(&mut self.shut_down, true) {
             return;
         }
         let shared = &self.handle.inner;
         shared.begin_shutdown();
+        shared.cancel_all();
         let caller_is_member =
             context::with_current(|current| crate::loom::sync::Arc::ptr_eq(&current.inner, shared))
                 .unwrap_or(false);
@@ -256,9 +257,10 @@ where
 {
     let handed_off =
         context::with_worker(|worker| worker.is_some_and(|worker| worker.hand_off_core()));
+    // `f` is not part of the task's poll: it must not spend (or be stopped by) its budget.
     if handed_off {
-        context::exit_runtime(f)
+        context::exit_runtime(|| crate::task::coop::unconstrained(f))
     } else {
-        f()
+        crate::task::coop::unconstrained(f)
     }
 }

@@ -85,7 +85,8 @@ impl WorkerParker {
             self.take_notification();
             return 0;
         }
-        let ready = driver.turn(timeout);
+        // Under the turn lock: block only if no unpark has come yet (see `Driver::turn`).
+        let ready = driver.turn(timeout, || self.state.load(Acquire) == PARKED_DRIVER);
         // Back to EMPTY, consuming a notification that came while waiting. Acquire: as above.
         self.state.swap(EMPTY, Acquire);
         ready

@@ -119,10 +119,12 @@ impl Shared {
         &self.remotes
     }
 
-    /// Models only: the idle counters `(unparked, searching, sleepers)`, and whether work waits.
+    /// Models only: the idle counters `(unparked, searching, sleepers)`, and whether work waits
+    /// (looked at only once every worker is counted asleep).
     #[cfg(corio_loom)]
     pub(crate) fn idle_snapshot(&self) -> ((usize, usize, usize), bool) {
-        (self.idle.counts(), self.has_pending_work())
+        let counts = self.idle.counts();
+        (counts, counts.0 == 0 && self.has_pending_work())
     }
 
     pub(crate) fn injector_len(&self) -> usize {
@@ -179,7 +181,9 @@ impl Shared {
             }
             Reason::Yield => core.run_queue.push(task),
             Reason::Wake => {
-                if let Some(previous) = this.remotes[worker.index].lifo.replace(task) {
+                let displaced = this.remotes[worker.index].lifo.replace(task);
+                let displaced = displaced.filter(|_| !crate::loom::mutant("lifo_drops_displaced"));
+                if let Some(previous) = displaced {
                     core.run_queue.push(previous);
                 }
             }
@@ -205,7 +209,8 @@ impl Shared {
 
     /// Idle rule 1: wakes a sleeping worker if nobody is searching.
     pub(super) fn notify_parked(&self) {
-        if let Some(index) = self.idle.worker_to_notify() {
+        let index = self.idle.worker_to_notify();
+        if let Some(index) = index.filter(|_| !crate::loom::mutant("idle_notify_skips_unpark")) {
             self.remotes[index].parker.unpark(&self.driver);
         }
     }
@@ -266,16 +271,22 @@ impl Shared {
         self.blocking.begin_shutdown();
     }
 
-    /// Shutdown, step 3 (after the threads are gone, or given up on): cancel and drop every task,
-    /// then empty the queues.
-    pub(crate) fn finish_shutdown(&self) {
+    /// Shutdown, step 2: cancel every task — its future dropped here, or by its poller if it is
+    /// running — fail pending I/O, and cancel the blocking jobs that never started. This comes
+    /// before waiting for the threads: a blocking job may be waiting for something only a
+    /// cancelled task releases (a channel sender it owns, a socket).
+    pub(crate) fn cancel_all(&self) {
         self.owned.shutdown_all();
         self.driver.shutdown();
+        self.blocking.cancel_queued();
+    }
+
+    /// Shutdown, step 4 (after the threads are gone, or given up on): empty the queues.
+    pub(crate) fn finish_shutdown(&self) {
         self.drain_injector();
         for remote in self.remotes.iter() {
             drop(remote.lifo.take());
         }
-        self.blocking.cancel_queued();
     }
 
     fn drain_injector(&self) {

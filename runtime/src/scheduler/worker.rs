@@ -51,8 +51,11 @@ pub(super) struct LocalCounts {
 pub(crate) struct WorkerContext {
     pub(crate) shared: Arc<Shared>,
     pub(crate) index: usize,
-    /// The core while a task is being polled; `None` between polls or after a hand-off.
+    /// The core while a task is being polled (or while timers and I/O wake tasks); `None`
+    /// between polls or after a hand-off.
     pub(crate) core: RefCell<Option<Box<Core>>>,
+    /// True while a task is being polled: the only time `block_in_place` may hand the core off.
+    polling_task: std::cell::Cell<bool>,
 }
 
 /// The cores and the matching remote halves for `num_workers` workers.
@@ -80,6 +83,7 @@ pub(crate) fn run(shared: Arc<Shared>, index: usize, core: Box<Core>) {
         shared,
         index,
         core: RefCell::new(None),
+        polling_task: std::cell::Cell::new(false),
     };
     context::enter_worker(&worker, || {
         if let Some(core) = worker.run(core) {
@@ -97,7 +101,7 @@ impl WorkerContext {
             if let Some(due) = shared.timers.next_wake() {
                 let now = Instant::now();
                 if shared.timers.now_tick(now) >= due {
-                    core = self.fire_timers(core, now).0?;
+                    core = self.fire_timers(core, now).0;
                 }
             }
             if core.tick % shared.config.event_interval == 0
@@ -105,41 +109,60 @@ impl WorkerContext {
                 && shared.timer_holder.load(Relaxed) == NO_HOLDER
             {
                 // Nobody sleeps in the driver: look at it without blocking.
-                core = self.poll_driver(core, Some(std::time::Duration::ZERO)).0?;
+                core = self.poll_driver(core, Some(std::time::Duration::ZERO)).0;
             }
             if let Some(task) = self.next_task(&mut core) {
                 core = self.run_task(task, core)?;
             } else if let Some(task) = self.search(&mut core) {
                 core = self.run_task(task, core)?;
             } else {
-                core = self.park(core)?;
+                core = self.park(core);
             }
         }
         Some(core)
     }
 
     /// Waits in the I/O driver (as the holder, or for a non-blocking look) with the core in the
-    /// context, so the tasks woken by events queue on this worker. Returns the core (`None` if it
-    /// was handed off) and how many sources became ready.
+    /// context, so the tasks woken by events queue on this worker. Returns the core and how many
+    /// sources became ready.
     fn poll_driver(
         &self,
         core: Box<Core>,
         timeout: Option<std::time::Duration>,
-    ) -> (Option<Box<Core>>, usize) {
-        *self.core.borrow_mut() = Some(core);
+    ) -> (Box<Core>, usize) {
         let shared = &*self.shared;
-        let ready = shared.remotes[self.index]
-            .parker
-            .park_driver(&shared.driver, timeout);
-        (self.core.borrow_mut().take(), ready)
+        self.with_core_lent(core, || {
+            shared.remotes[self.index]
+                .parker
+                .park_driver(&shared.driver, timeout)
+        })
     }
 
     /// Fires due timers with the core in the context, so the tasks they wake queue on this worker.
-    /// Returns the core (`None` if it was handed off) and how many timers fired.
-    fn fire_timers(&self, core: Box<Core>, now: Instant) -> (Option<Box<Core>>, usize) {
+    /// Returns the core and how many timers fired; tells the timer holder if a deadline that
+    /// raced the firing is now the earliest.
+    fn fire_timers(&self, core: Box<Core>, now: Instant) -> (Box<Core>, usize) {
+        let shared = &*self.shared;
+        let (core, outcome) =
+            self.with_core_lent(core, || shared.timers.process(now, Some(self.index)));
+        if outcome.lowered {
+            shared.timer_deadline_lowered();
+        }
+        (core, outcome.fired)
+    }
+
+    /// Runs `f` — which wakes tasks but polls none — with the core in the context, so the woken
+    /// tasks queue locally. The core cannot be handed off meanwhile: `block_in_place` hands it off
+    /// only from inside a task poll.
+    fn with_core_lent<R>(&self, core: Box<Core>, f: impl FnOnce() -> R) -> (Box<Core>, R) {
         *self.core.borrow_mut() = Some(core);
-        let fired = self.shared.timers.process(now, Some(self.index));
-        (self.core.borrow_mut().take(), fired)
+        let result = f();
+        let core = self
+            .core
+            .borrow_mut()
+            .take()
+            .expect("a corio worker's core was taken outside a task poll");
+        (core, result)
     }
 
     fn next_task(&self, core: &mut Core) -> Option<Notified> {
@@ -204,7 +227,9 @@ impl WorkerContext {
         if core.is_searching {
             core.is_searching = false;
             // Idle rule 3: the last searcher to find work wakes the next one.
-            if shared.idle.transition_worker_from_searching() {
+            if shared.idle.transition_worker_from_searching()
+                && !crate::loom::mutant("idle_last_searcher_skips_wake")
+            {
                 shared.notify_parked();
             }
         }
@@ -215,7 +240,9 @@ impl WorkerContext {
             remote.metrics.poll_count.store(core.metrics.polls, Relaxed);
             remote.metrics.spawned.store(core.metrics.spawned, Relaxed);
             *self.core.borrow_mut() = Some(core);
+            self.polling_task.set(true);
             coop::budget(|| task.run());
+            self.polling_task.set(false);
             core = self.core.borrow_mut().take()?;
             // The task just polled may have woken another into the LIFO slot: run it now, while
             // its data is hot, unless the cap says it is time to let the deque move.
@@ -234,13 +261,13 @@ impl WorkerContext {
     /// Idle rule 4, then sleep until notified or shut down. The first worker to park holds the
     /// timer token: it sleeps only until the next deadline, fires what is due, and gets up if that
     /// woke any task.
-    fn park(&self, mut core: Box<Core>) -> Option<Box<Core>> {
+    fn park(&self, mut core: Box<Core>) -> Box<Core> {
         let shared = &*self.shared;
         let was_searching = std::mem::replace(&mut core.is_searching, false);
         let last_searcher = shared
             .idle
             .transition_worker_to_parked(self.index, was_searching);
-        if last_searcher && shared.has_pending_work() {
+        if last_searcher && !crate::loom::mutant("idle_no_recheck") && shared.has_pending_work() {
             shared.notify_parked();
         }
         core.metrics.parks += 1;
@@ -268,16 +295,7 @@ impl WorkerContext {
                     .next_wake()
                     .map(|due| shared.timers.until(due, now));
                 let (back, ready) = self.poll_driver(core, timeout);
-                let Some(back) = back else {
-                    // A woken task's waker handed the core off; the new worker thread parks anew.
-                    shared.timer_holder.store(NO_HOLDER, Release);
-                    return None;
-                };
                 let (back, fired) = self.fire_timers(back, Instant::now());
-                let Some(back) = back else {
-                    shared.timer_holder.store(NO_HOLDER, Release);
-                    return None;
-                };
                 core = back;
                 if ready + fired > 0 && shared.idle.unpark_worker_by_id(self.index) {
                     // Awake by its own hand, with the woken tasks in its queue: not searching.
@@ -296,7 +314,7 @@ impl WorkerContext {
         if holder {
             shared.timer_holder.store(NO_HOLDER, Release);
         }
-        Some(core)
+        core
     }
 
     /// On exit: drop what is still queued locally (the tasks themselves are cancelled through the
@@ -312,6 +330,9 @@ impl WorkerContext {
     /// while this thread blocks. False if there is no core to give (not inside a task poll) or the
     /// thread could not be started.
     pub(crate) fn hand_off_core(&self) -> bool {
+        if !self.polling_task.get() {
+            return false;
+        }
         let Some(core) = self.core.borrow_mut().take() else {
             return false;
         };

@@ -51,3 +51,19 @@ pub(crate) fn spend() {
         }
     });
 }
+
+/// Runs `f` with no budget (for `block_on` and `block_in_place`, which drive their own futures
+/// and must not inherit what is left of a task's budget), restoring the previous one afterwards.
+pub(crate) fn unconstrained<R>(f: impl FnOnce() -> R) -> R {
+    struct Restore(Option<u8>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let _ = REMAINING.try_with(|remaining| remaining.set(self.0));
+        }
+    }
+    let previous = REMAINING
+        .try_with(|remaining| remaining.replace(None))
+        .unwrap_or(None);
+    let _restore = Restore(previous);
+    f()
+}

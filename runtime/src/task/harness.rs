@@ -183,16 +183,16 @@ impl<F: Future, S: Schedule> Harness<F, S> {
             // Rule 1: with no join handle, the output is this thread's to drop.
             let _ = self.drop_stage().map_err(drop_catching);
         } else if snapshot.is_join_waker_set() {
-            // SAFETY: rule 2 — JOIN_WAKER was set when COMPLETE was, so the handle no longer
-            // writes the slot; reading it here is shared with at most the handle's reads.
-            let waker = self
-                .cell()
-                .join_waker
-                .with(|slot| unsafe { (*slot).clone() });
-            if let Some(waker) = waker {
-                let _ =
-                    panic::catch_unwind(AssertUnwindSafe(|| waker.wake())).map_err(drop_catching);
-            }
+            let waker = || {
+                self.cell().join_waker.with(|slot| {
+                    // SAFETY: rule 2 — JOIN_WAKER was set when COMPLETE was, so the handle no
+                    // longer writes the slot; reading it here is shared with at most its reads.
+                    unsafe { (*slot).clone() }
+                })
+            };
+            // Cloning and waking run a user's waker code: catch it.
+            let woken = panic::catch_unwind(AssertUnwindSafe(|| waker().map(Waker::wake)));
+            let _ = woken.map_err(drop_catching);
         }
         // SAFETY: a non-owning view for `release` to find the task; ManuallyDrop keeps it from
         // dropping a reference.
@@ -318,5 +318,13 @@ pub(crate) fn drop_catching<T>(value: T) {
         if let Err(inner) = panic::catch_unwind(AssertUnwindSafe(move || drop(payload))) {
             mem::forget(inner);
         }
+    }
+}
+
+/// Wakes `waker`, catching a panic of a user's waker so it never unwinds into a worker or the
+/// driver.
+pub(crate) fn wake_catching(waker: Waker) {
+    if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(move || waker.wake())) {
+        drop_catching(payload);
     }
 }

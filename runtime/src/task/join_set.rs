@@ -118,6 +118,9 @@ impl<T> Default for JoinSet<T> {
 
 impl<T> Drop for JoinSet<T> {
     fn drop(&mut self) {
+        if crate::loom::mutant("join_set_drop_detaches") {
+            return;
+        }
         self.abort_all();
     }
 }

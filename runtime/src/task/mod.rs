@@ -61,7 +61,7 @@ pub use self::yield_now::yield_now;
 pub use crate::runtime::{block_in_place, spawn, spawn_blocking};
 
 pub(crate) use self::core::Header;
-pub(crate) use self::harness::drop_catching;
+pub(crate) use self::harness::wake_catching;
 pub(crate) use self::owned::OwnedTasks;
 pub(crate) use self::raw::{RawTask, Vtable};
 pub(crate) use self::reference::{new_task, Notified, Schedule, Task};

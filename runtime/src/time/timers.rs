@@ -57,6 +57,14 @@ struct TimerWheel {
     next: AtomicU64,
 }
 
+/// What a `process` call did.
+pub(crate) struct Processed {
+    /// Timers fired.
+    pub(crate) fired: usize,
+    /// A deadline registered meanwhile became the earliest (the holder must re-arm).
+    pub(crate) lowered: bool,
+}
+
 /// What registering a timer did.
 #[must_use]
 pub(crate) enum Registered {
@@ -186,8 +194,8 @@ impl Timers {
     }
 
     /// Fires every due entry at `now`: wheel `own` (if any) under its lock, the others through
-    /// `try_lock`. Returns how many fired.
-    pub(crate) fn process(&self, now: Instant, own: Option<usize>) -> usize {
+    /// `try_lock`.
+    pub(crate) fn process(&self, now: Instant, own: Option<usize>) -> Processed {
         let now = self.now_tick(now);
         let mut fired = 0;
         for (index, timer_wheel) in self.wheels.iter().enumerate() {
@@ -204,8 +212,8 @@ impl Timers {
                 fired += self.fire_due(timer_wheel, wheel, now);
             }
         }
-        self.recompute_next_wake();
-        fired
+        let lowered = self.recompute_next_wake();
+        Processed { fired, lowered }
     }
 
     fn fire_due<'a>(
@@ -239,7 +247,10 @@ impl Timers {
         fired
     }
 
-    fn recompute_next_wake(&self) {
+    /// Recomputes `next_wake`. True if an insert raced the recompute and its deadline is now the
+    /// earliest: the store may have hidden it from that insert's own check, so the caller must
+    /// tell the timer holder instead.
+    fn recompute_next_wake(&self) -> bool {
         let minimum = || {
             self.wheels
                 .iter()
@@ -247,19 +258,19 @@ impl Timers {
                 .min()
                 .unwrap_or(NONE)
         };
-        self.next_wake.store(minimum(), Release);
+        let stored = minimum();
+        self.next_wake.store(stored, Release);
         // The recompute side of the handshake (module docs).
         fence(SeqCst);
-        self.next_wake.fetch_min(minimum(), AcqRel);
+        let again = minimum();
+        self.next_wake.fetch_min(again, AcqRel);
+        again < stored
     }
 }
 
 /// Wakes `waker`; a panicking waker (a user's executor) must not unwind into a worker.
 fn wake(waker: Option<Waker>) {
     if let Some(waker) = waker {
-        let woken = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| waker.wake()));
-        if let Err(payload) = woken {
-            crate::task::drop_catching(payload);
-        }
+        crate::task::wake_catching(waker);
     }
 }
