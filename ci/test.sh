@@ -32,6 +32,7 @@ stage "clippy" 900 cargo clippy --workspace --all-targets --locked -- -D warning
 stage "test" 900 cargo test --workspace --locked
 stage "examples" 300 ci/examples.sh
 stage "loom" 720 ci/loom.sh
+stage "loom mutants" 300 ci/loom-mutants.sh
 stage "bench smoke" 600 ci/bench-smoke.sh
 
 if [ ${#failed[@]} -ne 0 ]; then

@@ -8,8 +8,8 @@
 //! `UnsafeCell` is accessed through `with`/`with_mut` closures.
 //!
 //! This module must never grow logic: it adapts names and signatures, nothing more. The one
-//! exception is [`mutant`] (and [`weaken`]), the switch of the deliberate bugs the loom models are proven against
-//! (a `const false` in normal builds).
+//! exception is [`mutant`] (and [`weaken`]): the switch of the deliberate bugs the loom models are
+//! proven against, a `const false` (and the ordering unchanged) in normal builds.
 
 mod mutant;
 pub(crate) use mutant::{mutant, weaken};

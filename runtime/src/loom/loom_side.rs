@@ -156,6 +156,10 @@ pub(crate) mod deque {
             self.queue.lock().pop_front()
         }
 
+        pub(crate) fn is_empty(&self) -> bool {
+            self.queue.lock().is_empty()
+        }
+
         pub(crate) fn stealer(&self) -> Stealer<T> {
             Stealer {
                 queue: self.queue.clone(),

@@ -14,8 +14,14 @@
 //! 2. **At most half the workers search at once.** More searchers contend on the same queues.
 //! 3. **The last searcher to find work wakes a sleeper**, which becomes the next searcher, so work
 //!    that remains queued always has someone looking for it.
-//! 4. **The last searcher to give up re-checks every queue after it has published that it sleeps**,
-//!    and wakes a worker (maybe itself) if it finds work.
+//! 4. **A worker that parks as the last searcher, or without having searched (the throttle of
+//!    rule 2 refused it), re-checks every queue after it has published that it sleeps**, and wakes
+//!    a worker (maybe itself) if it finds work. The second case matters: a refused worker still
+//!    counts as awake while it parks, so a searcher that finds work meanwhile sees no sleeper to
+//!    hand the search on to (rule 3), and the work left queued behind it would wait for a worker
+//!    that may be blocked (a loom model, `idle::queued_work_behind_a_blocked_worker`, found this).
+//! 5. **A worker that took a batch from the injector and left more in its deque** wakes a sleeper
+//!    to steal it, for the same reason.
 //!
 //! Rules 1 and 4 form a store/load handshake: the pusher stores the task and then loads `searching`;
 //! the parker stores `searching - 1` and then loads the queues. Each side puts a `fence(SeqCst)`
@@ -102,8 +108,8 @@ impl Idle {
         prev & SEARCHING_MASK == 1
     }
 
-    /// The worker goes to sleep. True if it was the last searcher (rule 4: it must re-check the
-    /// queues before it sleeps).
+    /// The worker goes to sleep. True if it must re-check the queues before it sleeps (rule 4):
+    /// it was the last searcher, or it was not searching at all.
     pub(crate) fn transition_worker_to_parked(&self, index: usize, is_searching: bool) -> bool {
         let mut sleepers = self.sleepers.lock();
         let decrement = UNPARKED_ONE + if is_searching { SEARCHING_ONE } else { 0 };
@@ -113,7 +119,7 @@ impl Idle {
         // The parker's half of the handshake: the decrement must be ordered before the caller's
         // re-check of the queues.
         fence(SeqCst);
-        is_searching && prev & SEARCHING_MASK == 1
+        !is_searching || prev & SEARCHING_MASK == 1
     }
 
     /// True while `index` is in the sleepers list (not yet unparked by a notifier).

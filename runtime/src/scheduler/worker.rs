@@ -178,7 +178,14 @@ impl WorkerContext {
             .lifo
             .take()
             .or_else(|| core.run_queue.pop())
-            .or_else(|| shared.steal_from_injector(&core.run_queue))
+            .or_else(|| {
+                let task = shared.steal_from_injector(&core.run_queue)?;
+                // Idle rule 5: more of the batch waits in the deque.
+                if !core.run_queue.is_empty() {
+                    shared.notify_parked();
+                }
+                Some(task)
+            })
     }
 
     /// Idle rules 2 and 3: steal work from the other workers and the injector.
@@ -264,10 +271,10 @@ impl WorkerContext {
     fn park(&self, mut core: Box<Core>) -> Box<Core> {
         let shared = &*self.shared;
         let was_searching = std::mem::replace(&mut core.is_searching, false);
-        let last_searcher = shared
+        let must_recheck = shared
             .idle
             .transition_worker_to_parked(self.index, was_searching);
-        if last_searcher && !crate::loom::mutant("idle_no_recheck") && shared.has_pending_work() {
+        if must_recheck && !crate::loom::mutant("idle_no_recheck") && shared.has_pending_work() {
             shared.notify_parked();
         }
         core.metrics.parks += 1;
