@@ -4,7 +4,8 @@
 //! Both halves are a shared reference to the stream underneath (which reads and writes through a
 //! shared reference), so they cost nothing and need no locking: the driver keeps separate waiter
 //! lists per direction. There is no logic to share beyond that, only the public types, which each
-//! module declares with [`borrowed_halves!`] so that they stay distinct types with their own docs.
+//! module declares with [`borrowed_halves!`] so that they stay distinct types with their own docs;
+//! [`half_methods!`] stamps the methods these and the owned halves have in common.
 
 /// Declares `ReadHalf<'a>` and `WriteHalf<'a>` borrowing a `$Stream` (an
 /// [`AsyncStream`](crate::net::stream::AsyncStream) with `readable`, `writable`, `local_addr` and
@@ -41,7 +42,7 @@ macro_rules! borrowed_halves {
 
             $($read_extra)*
 
-            $crate::net::split::half_methods!(read, $Stream, $Addr);
+            $crate::net::split::half_methods!(readable, $Stream, $Addr);
         }
 
         impl WriteHalf<'_> {
@@ -49,11 +50,11 @@ macro_rules! borrowed_halves {
                 self.0
             }
 
-            $crate::net::split::half_methods!(write, $Stream, $Addr);
+            $crate::net::split::half_methods!(writable, $Stream, $Addr);
         }
 
-        $crate::net::stream::impl_async_read!(ReadHalf<'_>, |half| half.0);
-        $crate::net::stream::impl_async_write!(WriteHalf<'_>, |half| half.0);
+        $crate::net::stream::impl_async_read!(ReadHalf<'_>, |half| half.stream());
+        $crate::net::stream::impl_async_write!(WriteHalf<'_>, |half| half.stream());
 
         impl AsRef<$Stream> for ReadHalf<'_> {
             fn as_ref(&self) -> &$Stream {
@@ -69,41 +70,23 @@ macro_rules! borrowed_halves {
     };
 }
 
-/// The methods every half of a `$Stream`, borrowed or owned, ends with: `readable` (for `read`)
-/// or `writable` (for `write`), then `peer_addr` and `local_addr`. The half reaches the stream
-/// through its own `fn stream(&self) -> &$Stream`.
+/// The methods every half of a `$Stream`, borrowed or owned, ends with: `$ready` (`readable` for
+/// a read half, `writable` for a write half), then `peer_addr` and `local_addr`. The half reaches
+/// the stream through its own `fn stream(&self) -> &$Stream`.
 macro_rules! half_methods {
-    (read, $Stream:ident, $Addr:ty) => {
+    ($ready:ident, $Stream:ident, $Addr:ty) => {
         #[doc = concat!(
-            "Waits until the stream is readable. See [`", stringify!($Stream), "::readable`]."
+            "Waits until the stream is ", stringify!($ready), ". See [`", stringify!($Stream),
+            "::", stringify!($ready), "`]."
         )]
         ///
         /// # Errors
         ///
         /// After the runtime shut down.
-        pub async fn readable(&self) -> ::std::io::Result<()> {
-            self.stream().readable().await
+        pub async fn $ready(&self) -> ::std::io::Result<()> {
+            self.stream().$ready().await
         }
 
-        $crate::net::split::half_methods!(addrs, $Stream, $Addr);
-    };
-
-    (write, $Stream:ident, $Addr:ty) => {
-        #[doc = concat!(
-            "Waits until the stream is writable. See [`", stringify!($Stream), "::writable`]."
-        )]
-        ///
-        /// # Errors
-        ///
-        /// After the runtime shut down.
-        pub async fn writable(&self) -> ::std::io::Result<()> {
-            self.stream().writable().await
-        }
-
-        $crate::net::split::half_methods!(addrs, $Stream, $Addr);
-    };
-
-    (addrs, $Stream:ident, $Addr:ty) => {
         /// The remote address of the connection.
         ///
         /// # Errors

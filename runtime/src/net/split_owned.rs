@@ -159,7 +159,7 @@ macro_rules! owned_halves {
 
             $($read_extra)*
 
-            $crate::net::split::half_methods!(read, $Stream, $Addr);
+            $crate::net::split::half_methods!(readable, $Stream, $Addr);
         }
 
         impl OwnedWriteHalf {
@@ -181,7 +181,7 @@ macro_rules! owned_halves {
                 self.inner.disarm();
             }
 
-            $crate::net::split::half_methods!(write, $Stream, $Addr);
+            $crate::net::split::half_methods!(writable, $Stream, $Addr);
         }
 
         impl Drop for OwnedWriteHalf {
@@ -190,8 +190,8 @@ macro_rules! owned_halves {
             }
         }
 
-        $crate::net::stream::impl_async_read!(OwnedReadHalf, |half| half.inner.stream());
-        $crate::net::stream::impl_async_write!(OwnedWriteHalf, |half| half.inner.stream());
+        $crate::net::stream::impl_async_read!(OwnedReadHalf, |half| half.stream());
+        $crate::net::stream::impl_async_write!(OwnedWriteHalf, |half| half.stream());
 
         impl AsRef<$Stream> for OwnedReadHalf {
             fn as_ref(&self) -> &$Stream {
