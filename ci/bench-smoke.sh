@@ -1,7 +1,28 @@
 #!/usr/bin/env bash
-# A smoke run of the benchmark harness at tiny sizes, so it cannot rot: every criterion benchmark
-# runs once (criterion's --test mode), on corio and on tokio.
+# A smoke run of the benchmark harness, so it cannot rot:
+#   1. `corio-bench compare --quick --runs 1` on a subset (scheduler, timer and I/O workloads, on
+#      corio, tokio and smol), each run in its own process as in a real comparison, writing JSON
+#      lines, markdown and SVG charts; then `corio-bench check` verifies that every JSON line parses
+#      and every workload completed on every runtime (or says it is not available yet).
+#   2. Every criterion benchmark once, as a test (`cargo test --bench ...`).
+# Both use the debug build that `cargo test --workspace` already made, so this stage builds almost
+# nothing: the numbers are meaningless here, only completion is checked. Real numbers:
+#   cargo run --release -p corio-bench -- compare
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-exec cargo bench --locked -p corio-bench -- --test
+subset=spawn_many_local,yield_many,chained_spawn,sleep_light,timer_churn_armed,tcp_echo,udp_pingpong
+runtimes=corio,tokio,smol
+out=$(mktemp -d)
+trap 'rm -rf "${out}"' EXIT
+
+cargo build --locked -q -p corio-bench
+bench="${CARGO_TARGET_DIR:-target}/debug/corio-bench"
+"${bench}" compare --quick --runs 1 --runtimes "${runtimes}" --only "${subset}" \
+    --json "${out}/runs.jsonl" --svg "${out}/svg" --markdown --timeout 120
+"${bench}" check "${out}/runs.jsonl" --runtimes "${runtimes}" --only "${subset}"
+for chart in ratio.svg tcp_echo_latency.svg; do
+    test -s "${out}/svg/${chart}" || { echo "missing chart ${chart}"; exit 1; }
+done
+
+cargo test --locked -q -p corio-bench --bench scheduler --bench time --bench io

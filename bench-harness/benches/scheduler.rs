@@ -1,10 +1,12 @@
-//! corio vs tokio on tokio's multi-thread scheduler benchmarks.
+//! corio vs tokio (and smol) on tokio's multi-thread scheduler benchmarks.
 //!
-//! One criterion group per workload in `corio_bench::workloads::scheduler`, with a `corio` and a
-//! `tokio` function in each, both on [`WORKERS`] worker threads. Each runtime is built once per group,
-//! before its timing loop, and dropped before the other runtime is built, so the two never compete
-//! for the CPUs. Run with `cargo bench -p corio-bench --bench scheduler`; criterion writes the
-//! estimates (mean, median, ...) under `target/criterion/<workload>/<runtime>/new/estimates.json`.
+//! One criterion group per workload in `corio_bench::workloads::scheduler`, with a `corio`, a
+//! `tokio` and a `smol` function in each, all on [`WORKERS`] worker threads. Each runtime is built
+//! once per group, before its timing loop, and dropped before the next runtime is built, so no two
+//! ever compete for the CPUs. Run with `cargo bench -p corio-bench --bench scheduler`; criterion
+//! writes the estimates (mean, median, ...) under
+//! `target/criterion/<workload>/<runtime>/new/estimates.json`. The same workloads, each run in a
+//! process of its own with CPU and memory figures, are `corio-bench compare`.
 //!
 //! Settings are sized for a small shared machine: every iteration takes milliseconds, so flat
 //! sampling with a few seconds per function keeps the whole run to a few minutes.
@@ -13,7 +15,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use corio_bench::workloads::scheduler::{self, Busy};
-use corio_bench::{Adapter, Corio, Tokio};
+use corio_bench::{Adapter, Corio, Smol, Tokio};
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, SamplingMode};
 
@@ -46,6 +48,7 @@ fn spawn_many_local(c: &mut Criterion) {
     let n = scheduler::NUM_SPAWN;
     measure::<Corio, _>(&mut g, |_| (), |rt, _| scheduler::spawn_many_local(rt, n));
     measure::<Tokio, _>(&mut g, |_| (), |rt, _| scheduler::spawn_many_local(rt, n));
+    measure::<Smol, _>(&mut g, |_| (), |rt, _| scheduler::spawn_many_local(rt, n));
     g.finish();
 }
 
@@ -58,6 +61,11 @@ fn spawn_many_remote_idle(c: &mut Criterion) {
         |rt, _| scheduler::spawn_many_remote_idle(rt, n),
     );
     measure::<Tokio, _>(
+        &mut g,
+        |_| (),
+        |rt, _| scheduler::spawn_many_remote_idle(rt, n),
+    );
+    measure::<Smol, _>(
         &mut g,
         |_| (),
         |rt, _| scheduler::spawn_many_remote_idle(rt, n),
@@ -79,6 +87,11 @@ fn spawn_many_remote_busy1(c: &mut Criterion) {
         |rt| Busy::start(rt, busy_tasks),
         |rt, busy| scheduler::spawn_many_remote_busy1(rt, busy, n),
     );
+    measure::<Smol, _>(
+        &mut g,
+        |rt| Busy::start(rt, busy_tasks),
+        |rt, busy| scheduler::spawn_many_remote_busy1(rt, busy, n),
+    );
     g.finish();
 }
 
@@ -95,6 +108,11 @@ fn yield_many(c: &mut Criterion) {
         |_| (),
         |rt, _| scheduler::yield_many(rt, tasks, yields),
     );
+    measure::<Smol, _>(
+        &mut g,
+        |_| (),
+        |rt, _| scheduler::yield_many(rt, tasks, yields),
+    );
     g.finish();
 }
 
@@ -103,6 +121,7 @@ fn ping_pong(c: &mut Criterion) {
     let n = scheduler::PING_PONGS;
     measure::<Corio, _>(&mut g, |_| (), |rt, _| scheduler::ping_pong(rt, n));
     measure::<Tokio, _>(&mut g, |_| (), |rt, _| scheduler::ping_pong(rt, n));
+    measure::<Smol, _>(&mut g, |_| (), |rt, _| scheduler::ping_pong(rt, n));
     g.finish();
 }
 
@@ -111,6 +130,7 @@ fn chained_spawn(c: &mut Criterion) {
     let n = scheduler::CHAIN_DEPTH;
     measure::<Corio, _>(&mut g, |_| (), |rt, _| scheduler::chained_spawn(rt, n));
     measure::<Tokio, _>(&mut g, |_| (), |rt, _| scheduler::chained_spawn(rt, n));
+    measure::<Smol, _>(&mut g, |_| (), |rt, _| scheduler::chained_spawn(rt, n));
     g.finish();
 }
 

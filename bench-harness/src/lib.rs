@@ -1,18 +1,25 @@
-//! corio vs tokio, side by side.
+//! corio vs tokio vs smol, side by side.
 //!
 //! The harness has two halves, and only one of them knows which runtime it is running on:
 //!
 //! - [`adapter`] — the [`Adapter`] trait, the small surface a workload may use (build a runtime with N
-//!   workers, `block_on`, spawn from outside or from inside a task, `yield_now`), and one file per
-//!   runtime implementing it: [`Corio`] and [`Tokio`].
-//! - [`workloads`] — each workload written once, generic over [`Adapter`]. A workload function runs
-//!   exactly one iteration on a runtime that the caller built beforehand (building a runtime is never
-//!   inside the timing loop) and returns a count the caller can check, so the same function serves the
-//!   criterion benches (`benches/`), the smoke tests (`tests/`) and the `corio-bench` CLI.
+//!   workers, `block_on`, spawn from outside or from inside a task, `yield_now`, `sleep_until`), its
+//!   I/O half [`NetAdapter`] (TCP listener and stream, UDP socket), and one file per runtime
+//!   implementing them: [`Corio`], [`Tokio`] and [`Smol`].
+//! - [`workloads`] — each workload written once, generic over the adapter. A workload function
+//!   runs exactly one iteration on a runtime that the caller built beforehand (building a runtime is
+//!   never inside the timing loop) and returns what proves the work happened, so the same function
+//!   serves the criterion benches (`benches/`), the smoke tests (`tests/`) and the `corio-bench` CLI.
+//!
+//! Around them, the CLI's machinery: [`catalog`] (every workload's name, sizes and runner),
+//! [`measure`] (wall, CPU, RSS of a run), [`record`] (the JSON line of a run), [`report`] (medians,
+//! ratios, the terminal and markdown tables), [`chart`] (the SVG charts) and [`compare`] (one child
+//! process per run, interleaved).
 //!
 //! Comparing like with like is the whole point: same workload code, same channel crate
-//! (`futures-channel` on both sides), same worker count. When a workload needs something neither
-//! runtime provides in the same form, the harness provides it once (see [`workloads::Countdown`]).
+//! (`futures-channel` everywhere), same worker count, every run in a fresh process. When a workload
+//! needs something the runtimes do not provide in the same form, the harness provides it once (see
+//! [`workloads::Countdown`]).
 //!
 //! # Example
 //!
@@ -25,6 +32,12 @@
 //! ```
 
 pub mod adapter;
+pub mod catalog;
+pub mod chart;
+pub mod compare;
+pub mod measure;
+pub mod record;
+pub mod report;
 pub mod workloads;
 
-pub use adapter::{Adapter, Corio, Tokio};
+pub use adapter::{Adapter, Corio, NetAdapter, Smol, Tokio};

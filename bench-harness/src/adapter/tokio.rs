@@ -1,5 +1,6 @@
-//! [`Adapter`] for tokio: a thin forward to `tokio::runtime::Runtime`, `tokio::spawn` and
-//! `tokio::task::yield_now`. Must never add work on a hot path.
+//! [`Adapter`] and [`NetAdapter`] for tokio: a thin forward to `tokio::runtime::Runtime`,
+//! `tokio::spawn`, `tokio::task::yield_now`, `tokio::time::sleep_until`, `tokio::net` and tokio's
+//! `AsyncReadExt`/`AsyncWriteExt`. Must never add work on a hot path.
 //!
 //! The runtime is built with `enable_all()`, as tokio's own scheduler benchmarks do: corio always
 //! runs its I/O driver and timers, so a tokio without them would park on a cheaper path and the
@@ -7,8 +8,12 @@
 
 use std::future::Future;
 use std::io;
+use std::net::SocketAddr;
+use std::time::Instant;
 
-use super::Adapter;
+use ::tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use super::{Adapter, NetAdapter};
 
 /// A tokio multi-thread runtime (I/O and time drivers enabled).
 pub struct Tokio {
@@ -27,6 +32,7 @@ impl Adapter for Tokio {
 
     type JoinError = ::tokio::task::JoinError;
     type Join<T: Send + 'static> = ::tokio::task::JoinHandle<T>;
+    type Sleep = ::tokio::time::Sleep;
 
     fn build(workers: usize) -> io::Result<Self> {
         let rt = ::tokio::runtime::Builder::new_multi_thread()
@@ -58,5 +64,108 @@ impl Adapter for Tokio {
 
     fn yield_now() -> impl Future<Output = ()> + Send {
         ::tokio::task::yield_now()
+    }
+
+    fn sleep_until(deadline: Instant) -> Self::Sleep {
+        ::tokio::time::sleep_until(deadline.into())
+    }
+}
+
+impl NetAdapter for Tokio {
+    const NET_AVAILABLE: bool = true;
+
+    type TcpListener = ::tokio::net::TcpListener;
+    type TcpStream = ::tokio::net::TcpStream;
+    type UdpSocket = ::tokio::net::UdpSocket;
+
+    fn tcp_bind(addr: SocketAddr) -> impl Future<Output = io::Result<Self::TcpListener>> + Send {
+        ::tokio::net::TcpListener::bind(addr)
+    }
+
+    fn tcp_listener_addr(listener: &Self::TcpListener) -> io::Result<SocketAddr> {
+        listener.local_addr()
+    }
+
+    async fn tcp_accept(listener: &Self::TcpListener) -> io::Result<Self::TcpStream> {
+        listener.accept().await.map(|(stream, _)| stream)
+    }
+
+    fn tcp_connect(addr: SocketAddr) -> impl Future<Output = io::Result<Self::TcpStream>> + Send {
+        ::tokio::net::TcpStream::connect(addr)
+    }
+
+    fn tcp_set_nodelay(stream: &Self::TcpStream) -> io::Result<()> {
+        stream.set_nodelay(true)
+    }
+
+    fn tcp_read<'a>(
+        stream: &'a mut Self::TcpStream,
+        buf: &'a mut [u8],
+    ) -> impl Future<Output = io::Result<usize>> + Send + 'a {
+        stream.read(buf)
+    }
+
+    async fn tcp_read_exact<'a>(
+        stream: &'a mut Self::TcpStream,
+        buf: &'a mut [u8],
+    ) -> io::Result<()> {
+        stream.read_exact(buf).await.map(drop)
+    }
+
+    fn tcp_write_all<'a>(
+        stream: &'a mut Self::TcpStream,
+        buf: &'a [u8],
+    ) -> impl Future<Output = io::Result<()>> + Send + 'a {
+        stream.write_all(buf)
+    }
+
+    fn tcp_shutdown_write(
+        stream: &mut Self::TcpStream,
+    ) -> impl Future<Output = io::Result<()>> + Send + '_ {
+        stream.shutdown()
+    }
+
+    fn udp_bind(addr: SocketAddr) -> impl Future<Output = io::Result<Self::UdpSocket>> + Send {
+        ::tokio::net::UdpSocket::bind(addr)
+    }
+
+    fn udp_local_addr(socket: &Self::UdpSocket) -> io::Result<SocketAddr> {
+        socket.local_addr()
+    }
+
+    fn udp_connect(
+        socket: &Self::UdpSocket,
+        addr: SocketAddr,
+    ) -> impl Future<Output = io::Result<()>> + Send + '_ {
+        socket.connect(addr)
+    }
+
+    fn udp_send<'a>(
+        socket: &'a Self::UdpSocket,
+        buf: &'a [u8],
+    ) -> impl Future<Output = io::Result<usize>> + Send + 'a {
+        socket.send(buf)
+    }
+
+    fn udp_recv<'a>(
+        socket: &'a Self::UdpSocket,
+        buf: &'a mut [u8],
+    ) -> impl Future<Output = io::Result<usize>> + Send + 'a {
+        socket.recv(buf)
+    }
+
+    fn udp_send_to<'a>(
+        socket: &'a Self::UdpSocket,
+        buf: &'a [u8],
+        target: SocketAddr,
+    ) -> impl Future<Output = io::Result<usize>> + Send + 'a {
+        socket.send_to(buf, target)
+    }
+
+    fn udp_recv_from<'a>(
+        socket: &'a Self::UdpSocket,
+        buf: &'a mut [u8],
+    ) -> impl Future<Output = io::Result<(usize, SocketAddr)>> + Send + 'a {
+        socket.recv_from(buf)
     }
 }

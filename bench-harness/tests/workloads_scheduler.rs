@@ -1,4 +1,4 @@
-//! Smoke test of the harness: every scheduler workload runs once, at a small size, on each runtime
+//! Smoke test of the scheduler workloads: every one runs once, at a small size, on each runtime
 //! with 1 and with 2 workers, and must report exactly the work it was asked to do. No timing is
 //! asserted. A workload that hangs fails its test after [`LIMIT`] instead of stalling CI.
 
@@ -132,4 +132,5 @@ macro_rules! workload_tests {
 workload_tests! {
     corio: corio_bench::Corio;
     tokio: corio_bench::Tokio;
+    smol: corio_bench::Smol;
 }

@@ -1,0 +1,264 @@
+//! [`Adapter`] and [`NetAdapter`] for smol: an `async_executor::Executor` run by N threads, each in
+//! `async_io::block_on` (so an idle worker drives the async-io reactor, as in smol's own
+//! multi-threaded examples), with `async_io::Timer` and `async_io::Async<std::net::*>` for timers
+//! and sockets, and futures-lite's `AsyncReadExt`/`AsyncWriteExt` — what `smol::` re-exports.
+//!
+//! Two things smol leaves to its user, and the adapter supplies, kept as thin as they can be:
+//!
+//! - **A "current executor"** for [`Adapter::spawn_inside`]: a thread-local set on each worker
+//!   thread and for the duration of [`Adapter::block_on`] (async-executor has no global).
+//! - **Detach on drop**: async-executor's `Task` cancels its task when dropped, where tokio's and
+//!   corio's join handles detach. [`SmolJoin`] wraps the `Task` and detaches it in `Drop`; polling
+//!   forwards to the `Task` unchanged.
+
+use std::cell::RefCell;
+use std::convert::Infallible;
+use std::future::Future;
+use std::io;
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::thread;
+use std::time::Instant;
+
+use async_executor::{Executor, Task};
+use async_io::{Async, Timer};
+use futures_lite::io::{AsyncReadExt, AsyncWriteExt};
+
+use super::{Adapter, NetAdapter};
+
+thread_local! {
+    /// The executor of the smol runtime this thread works for (or is in `block_on` of).
+    static CURRENT: RefCell<Option<Arc<Executor<'static>>>> = const { RefCell::new(None) };
+}
+
+/// Sets [`CURRENT`] until dropped, then restores the previous value.
+struct Enter(Option<Arc<Executor<'static>>>);
+
+impl Enter {
+    fn new(ex: &Arc<Executor<'static>>) -> Enter {
+        Enter(CURRENT.with(|current| current.replace(Some(ex.clone()))))
+    }
+}
+
+impl Drop for Enter {
+    fn drop(&mut self) {
+        let previous = self.0.take();
+        CURRENT.with(|current| *current.borrow_mut() = previous);
+    }
+}
+
+/// An async-executor run by N threads, with async-io for timers and sockets.
+pub struct Smol {
+    ex: Arc<Executor<'static>>,
+    /// Dropped to stop the workers: each runs the executor until this channel closes.
+    stop: Option<async_channel::Sender<()>>,
+    threads: Vec<thread::JoinHandle<()>>,
+}
+
+impl Smol {
+    /// The executor itself, for workloads that need more than the adapter offers.
+    pub fn executor(&self) -> &Arc<Executor<'static>> {
+        &self.ex
+    }
+}
+
+impl Drop for Smol {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        for thread in self.threads.drain(..) {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// A smol task handle that detaches on drop, like tokio's and corio's `JoinHandle`.
+pub struct SmolJoin<T>(Option<Task<T>>);
+
+impl<T> Future for SmolJoin<T> {
+    type Output = Result<T, Infallible>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let task = self.0.as_mut().expect("SmolJoin polled after completion");
+        Pin::new(task).poll(cx).map(Ok)
+    }
+}
+
+impl<T> Drop for SmolJoin<T> {
+    fn drop(&mut self) {
+        if let Some(task) = self.0.take() {
+            task.detach();
+        }
+    }
+}
+
+impl Adapter for Smol {
+    const NAME: &'static str = "smol";
+
+    type JoinError = Infallible;
+    type Join<T: Send + 'static> = SmolJoin<T>;
+    type Sleep = Timer;
+
+    fn build(workers: usize) -> io::Result<Self> {
+        if workers == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "a smol runtime needs at least one worker thread",
+            ));
+        }
+        let ex = Arc::new(Executor::new());
+        let (stop, stopped) = async_channel::bounded::<()>(1);
+        let mut threads = Vec::with_capacity(workers);
+        for i in 0..workers {
+            let ex = ex.clone();
+            let stopped = stopped.clone();
+            let thread = thread::Builder::new()
+                .name(format!("smol-worker-{i}"))
+                .spawn(move || {
+                    let _enter = Enter::new(&ex);
+                    async_io::block_on(ex.run(async move {
+                        let _ = stopped.recv().await;
+                    }));
+                })?;
+            threads.push(thread);
+        }
+        Ok(Smol {
+            ex,
+            stop: Some(stop),
+            threads,
+        })
+    }
+
+    fn block_on<F: Future>(&self, fut: F) -> F::Output {
+        let _enter = Enter::new(&self.ex);
+        async_io::block_on(fut)
+    }
+
+    fn spawn<F>(&self, fut: F) -> Self::Join<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        SmolJoin(Some(self.ex.spawn(fut)))
+    }
+
+    fn spawn_inside<F>(fut: F) -> Self::Join<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        CURRENT.with(|current| {
+            let current = current.borrow();
+            let ex = current.as_ref().expect(
+                "Smol::spawn_inside must be called from a smol worker or Smol::block_on; \
+                 use Smol::spawn from outside",
+            );
+            SmolJoin(Some(ex.spawn(fut)))
+        })
+    }
+
+    fn yield_now() -> impl Future<Output = ()> + Send {
+        futures_lite::future::yield_now()
+    }
+
+    fn sleep_until(deadline: Instant) -> Self::Sleep {
+        Timer::at(deadline)
+    }
+}
+
+impl NetAdapter for Smol {
+    const NET_AVAILABLE: bool = true;
+
+    type TcpListener = Async<TcpListener>;
+    type TcpStream = Async<TcpStream>;
+    type UdpSocket = Async<UdpSocket>;
+
+    async fn tcp_bind(addr: SocketAddr) -> io::Result<Self::TcpListener> {
+        Async::<TcpListener>::bind(addr)
+    }
+
+    fn tcp_listener_addr(listener: &Self::TcpListener) -> io::Result<SocketAddr> {
+        listener.get_ref().local_addr()
+    }
+
+    async fn tcp_accept(listener: &Self::TcpListener) -> io::Result<Self::TcpStream> {
+        listener.accept().await.map(|(stream, _)| stream)
+    }
+
+    fn tcp_connect(addr: SocketAddr) -> impl Future<Output = io::Result<Self::TcpStream>> + Send {
+        Async::<TcpStream>::connect(addr)
+    }
+
+    fn tcp_set_nodelay(stream: &Self::TcpStream) -> io::Result<()> {
+        stream.get_ref().set_nodelay(true)
+    }
+
+    fn tcp_read<'a>(
+        stream: &'a mut Self::TcpStream,
+        buf: &'a mut [u8],
+    ) -> impl Future<Output = io::Result<usize>> + Send + 'a {
+        stream.read(buf)
+    }
+
+    fn tcp_read_exact<'a>(
+        stream: &'a mut Self::TcpStream,
+        buf: &'a mut [u8],
+    ) -> impl Future<Output = io::Result<()>> + Send + 'a {
+        stream.read_exact(buf)
+    }
+
+    fn tcp_write_all<'a>(
+        stream: &'a mut Self::TcpStream,
+        buf: &'a [u8],
+    ) -> impl Future<Output = io::Result<()>> + Send + 'a {
+        stream.write_all(buf)
+    }
+
+    /// `shutdown(Write)` on the socket, as `async_net::TcpStream::close` does: async-io's own
+    /// `poll_close` only flushes.
+    async fn tcp_shutdown_write(stream: &mut Self::TcpStream) -> io::Result<()> {
+        stream.get_ref().shutdown(Shutdown::Write)
+    }
+
+    async fn udp_bind(addr: SocketAddr) -> io::Result<Self::UdpSocket> {
+        Async::<UdpSocket>::bind(addr)
+    }
+
+    fn udp_local_addr(socket: &Self::UdpSocket) -> io::Result<SocketAddr> {
+        socket.get_ref().local_addr()
+    }
+
+    async fn udp_connect(socket: &Self::UdpSocket, addr: SocketAddr) -> io::Result<()> {
+        socket.get_ref().connect(addr)
+    }
+
+    fn udp_send<'a>(
+        socket: &'a Self::UdpSocket,
+        buf: &'a [u8],
+    ) -> impl Future<Output = io::Result<usize>> + Send + 'a {
+        socket.send(buf)
+    }
+
+    fn udp_recv<'a>(
+        socket: &'a Self::UdpSocket,
+        buf: &'a mut [u8],
+    ) -> impl Future<Output = io::Result<usize>> + Send + 'a {
+        socket.recv(buf)
+    }
+
+    fn udp_send_to<'a>(
+        socket: &'a Self::UdpSocket,
+        buf: &'a [u8],
+        target: SocketAddr,
+    ) -> impl Future<Output = io::Result<usize>> + Send + 'a {
+        socket.send_to(buf, target)
+    }
+
+    fn udp_recv_from<'a>(
+        socket: &'a Self::UdpSocket,
+        buf: &'a mut [u8],
+    ) -> impl Future<Output = io::Result<(usize, SocketAddr)>> + Send + 'a {
+        socket.recv_from(buf)
+    }
+}
