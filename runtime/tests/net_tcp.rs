@@ -133,6 +133,41 @@ rt_test! {
         .unwrap();
     }
 
+    fn eof_after_a_conversation_is_seen() {
+        // A stream whose reads have waited for data a few times reads with TCP_INQ on Linux and
+        // forgets its readiness after a read that drained the socket; data and FIN arriving
+        // together must still end in end-of-file, not a wait for an edge that never comes.
+        rt().block_on(async {
+            for round in 0..20u8 {
+                let (mut client, mut server) = pair().await?;
+                let echo = corio::spawn(async move {
+                    let mut buf = [0u8; 64];
+                    for _ in 0..5 {
+                        let read = server.read(&mut buf).await?;
+                        server.write_all(&buf[..read]).await?;
+                    }
+                    let mut rest = Vec::new();
+                    timeout(PATIENCE, server.read_to_end(&mut rest))
+                        .await
+                        .expect("end-of-file after a drained read was lost")?;
+                    Result::Ok(rest)
+                });
+                let mut back = [0u8; 8];
+                for _ in 0..5 {
+                    corio::time::sleep(Duration::from_millis(1)).await;
+                    client.write_all(&[round; 8]).await?;
+                    client.read_exact(&mut back).await?;
+                    assert_eq!(back, [round; 8]);
+                }
+                client.write_all(&[round; 3]).await?;
+                client.close().await?;
+                assert_eq!(echo.await??, [round; 3]);
+            }
+            Result::Ok(())
+        })
+        .unwrap();
+    }
+
     fn half_close_then_answer() {
         rt().block_on(async {
             let (client, mut server) = pair().await?;

@@ -158,6 +158,30 @@ impl<T: AsFd> Async<T> {
         let io = self.get_ref();
         self.registration.poll_io(cx, Direction::Write, || op(io))
     }
+
+    /// [`poll_read_with`](Self::poll_read_with) for an `op` that reports whether it drained the
+    /// source (see `Registration::poll_io_draining`).
+    pub(crate) fn poll_read_draining<R>(
+        &self,
+        cx: &mut Context<'_>,
+        mut op: impl FnMut(&T) -> io::Result<(R, bool)>,
+    ) -> Poll<io::Result<R>> {
+        let io = self.get_ref();
+        self.registration
+            .poll_io_draining(cx, Direction::Read, || op(io))
+    }
+
+    /// [`poll_write_with`](Self::poll_write_with) for an `op` that reports whether it filled the
+    /// source's buffer (see `Registration::poll_io_draining`).
+    pub(crate) fn poll_write_draining<R>(
+        &self,
+        cx: &mut Context<'_>,
+        mut op: impl FnMut(&T) -> io::Result<(R, bool)>,
+    ) -> Poll<io::Result<R>> {
+        let io = self.get_ref();
+        self.registration
+            .poll_io_draining(cx, Direction::Write, || op(io))
+    }
 }
 
 impl<T: AsFd> AsFd for Async<T> {

@@ -110,11 +110,31 @@ impl Registration {
         direction: Direction,
         mut op: impl FnMut() -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
+        self.poll_io_draining(cx, direction, || op().map(|output| (output, false)))
+    }
+
+    /// [`poll_io`](Self::poll_io) for an operation that can tell it drained the source (a short
+    /// write that filled the socket buffer; a read that `TCP_INQ` says emptied it): `op` returns
+    /// its output and `true` in that case, and the readiness is forgotten at once, as if the next
+    /// attempt had returned `WouldBlock` — which saves making that attempt. `op` must only say so
+    /// when the kernel will raise a new edge once the source is ready again.
+    pub(crate) fn poll_io_draining<R>(
+        &self,
+        cx: &mut Context<'_>,
+        direction: Direction,
+        mut op: impl FnMut() -> io::Result<(R, bool)>,
+    ) -> Poll<io::Result<R>> {
         loop {
             let event = ready!(self.poll_ready(cx, direction))?;
             match op() {
+                Ok((output, drained)) => {
+                    if drained {
+                        self.clear_readiness(event);
+                    }
+                    return Poll::Ready(Ok(output));
+                }
                 Err(err) if err.kind() == io::ErrorKind::WouldBlock => self.clear_readiness(event),
-                result => return Poll::Ready(result),
+                Err(err) => return Poll::Ready(Err(err)),
             }
         }
     }

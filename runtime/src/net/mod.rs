@@ -25,14 +25,19 @@
 //!    with `socket2`, set non-blocking, and connected: `EINPROGRESS` means "wait until writable",
 //!    after which `SO_ERROR` tells success from failure (`connect.rs`).
 //! 3. **Readiness is forgotten only when the kernel says so.** An operation that returns
-//!    `WouldBlock` clears the direction's readiness (unless a newer event arrived meanwhile).
-//!    Nothing else does. In particular `accept` failing with `EMFILE`/`ENFILE` leaves the listener
-//!    ready: the queued connection raises no new edge, so a listener that forgot its readiness
-//!    there would sleep until the *next* client arrived; the server's next `accept` retries at
-//!    once instead. Nor does a short stream read: `polling` neither registers nor reports
-//!    `EPOLLRDHUP`, so a peer's FIN that arrived with the last data raises no further edge, and a
-//!    short read that forgot readiness would then wait forever for the end-of-file. (Taking that
-//!    shortcut, which saves the `EAGAIN` read, needs the driver to see the half-close first.)
+//!    `WouldBlock` clears the direction's readiness (unless a newer event arrived meanwhile), and
+//!    so do two operations whose result already tells: a stream write that wrote less than it was
+//!    given (the send buffer is full; the kernel raises a new edge when room frees up), and a TCP
+//!    read after which `TCP_INQ` reports nothing left in the receive queue (Linux; switched on
+//!    after a stream's second read that would block, `tcp/inq.rs`) — each saves the `EAGAIN`
+//!    call that would otherwise find it out. Nothing else does. In particular `accept` failing
+//!    with `EMFILE`/`ENFILE` leaves the listener ready: the queued connection raises no new edge,
+//!    so a listener that forgot its readiness there would sleep until the *next* client arrived;
+//!    the server's next `accept` retries at once instead. Nor does a plain short stream read:
+//!    `polling` neither registers nor reports `EPOLLRDHUP`, so a peer's FIN that arrived with the
+//!    last data raises no further edge, and a short read that forgot readiness would then wait
+//!    forever for the end-of-file. `TCP_INQ` has no such hole: after the FIN the kernel reports
+//!    at least one byte left, the end-of-file.
 //! 4. **Shared references do I/O.** `&TcpStream` and `&UnixStream` read and write; the datagram
 //!    sockets take `&self` everywhere. The driver keeps a list of waiters per direction, so two
 //!    tasks may wait on one socket. [`TcpStream::split`] borrows (call it as

@@ -14,26 +14,46 @@ use std::net::Shutdown;
 use std::os::fd::AsFd;
 use std::task::{Context, Poll};
 
-/// A connected std stream socket. std reads and writes through `&TcpStream` and `&UnixStream`;
-/// this adds what it offers only as inherent methods.
+/// A connected std stream socket (`TcpStream`, `UnixStream`), as the shared stream code uses it.
 pub(crate) trait StreamSocket: AsFd {
     /// std's `shutdown`.
     fn shutdown(&self, how: Shutdown) -> io::Result<()>;
+
+    /// One non-blocking read into `bufs` (`recv` for one buffer, `readv` for several).
+    fn read_bufs(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize>;
+
+    /// One non-blocking write of `bufs` (`send` for one buffer, `writev` for several).
+    fn write_bufs(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize>;
 }
 
-impl StreamSocket for std::net::TcpStream {
-    fn shutdown(&self, how: Shutdown) -> io::Result<()> {
-        // The inherent method, not this one.
-        std::net::TcpStream::shutdown(self, how)
-    }
+/// Implements [`StreamSocket`] for a std stream type with inherent `shutdown` and `Read`/`Write`
+/// on shared references.
+macro_rules! impl_stream_socket {
+    ($($socket:ty),*) => {$(
+        impl StreamSocket for $socket {
+            fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+                // The inherent method, not this one.
+                <$socket>::shutdown(self, how)
+            }
+
+            fn read_bufs(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
+                match bufs {
+                    [buf] => (&mut &*self).read(buf),
+                    _ => (&mut &*self).read_vectored(bufs),
+                }
+            }
+
+            fn write_bufs(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+                match bufs {
+                    [buf] => (&mut &*self).write(buf),
+                    _ => (&mut &*self).write_vectored(bufs),
+                }
+            }
+        }
+    )*};
 }
 
-impl StreamSocket for std::os::unix::net::UnixStream {
-    fn shutdown(&self, how: Shutdown) -> io::Result<()> {
-        // The inherent method, not this one.
-        std::os::unix::net::UnixStream::shutdown(self, how)
-    }
-}
+impl_stream_socket!(std::net::TcpStream, std::os::unix::net::UnixStream);
 
 /// A corio byte stream ([`TcpStream`](super::TcpStream), [`UnixStream`](super::UnixStream)), as
 /// the code shared by the streams and their halves sees it.
@@ -43,54 +63,42 @@ pub(crate) trait AsyncStream {
 
     /// The registered socket.
     fn io(&self) -> &Async<Self::Socket>;
+
+    /// One non-blocking read into `bufs`: the bytes read, and `true` if the read is known to have
+    /// emptied the socket (so its readiness can be forgotten without an `EAGAIN` read; only a
+    /// stream that can tell, like TCP with `TCP_INQ`, ever says so).
+    fn read_once(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<(usize, bool)> {
+        self.io()
+            .get_ref()
+            .read_bufs(bufs)
+            .map(|read| (read, false))
+    }
 }
 
-/// `AsyncRead::poll_read`.
-pub(crate) fn poll_read<T: AsFd>(
-    io: &Async<T>,
-    cx: &mut Context<'_>,
-    buf: &mut [u8],
-) -> Poll<io::Result<usize>>
-where
-    for<'a> &'a T: Read,
-{
-    io.poll_read_with(cx, |mut stream| stream.read(buf))
-}
-
-/// `AsyncRead::poll_read_vectored`.
-pub(crate) fn poll_read_vectored<T: AsFd>(
-    io: &Async<T>,
+/// `AsyncRead::poll_read` and `poll_read_vectored`.
+pub(crate) fn poll_read<S: AsyncStream>(
+    stream: &S,
     cx: &mut Context<'_>,
     bufs: &mut [IoSliceMut<'_>],
-) -> Poll<io::Result<usize>>
-where
-    for<'a> &'a T: Read,
-{
-    io.poll_read_with(cx, |mut stream| stream.read_vectored(bufs))
+) -> Poll<io::Result<usize>> {
+    stream
+        .io()
+        .poll_read_draining(cx, |_| stream.read_once(bufs))
 }
 
-/// `AsyncWrite::poll_write`.
-pub(crate) fn poll_write<T: AsFd>(
-    io: &Async<T>,
-    cx: &mut Context<'_>,
-    buf: &[u8],
-) -> Poll<io::Result<usize>>
-where
-    for<'a> &'a T: Write,
-{
-    io.poll_write_with(cx, |mut stream| stream.write(buf))
-}
-
-/// `AsyncWrite::poll_write_vectored`.
-pub(crate) fn poll_write_vectored<T: AsFd>(
-    io: &Async<T>,
+/// `AsyncWrite::poll_write` and `poll_write_vectored`. A short write means the socket buffer is
+/// full: the readiness is forgotten at once (the kernel raises a new edge when room frees up),
+/// which saves the `EAGAIN` write that would otherwise find it out.
+pub(crate) fn poll_write<S: AsyncStream>(
+    stream: &S,
     cx: &mut Context<'_>,
     bufs: &[IoSlice<'_>],
-) -> Poll<io::Result<usize>>
-where
-    for<'a> &'a T: Write,
-{
-    io.poll_write_with(cx, |mut stream| stream.write_vectored(bufs))
+) -> Poll<io::Result<usize>> {
+    let len: usize = bufs.iter().map(|buf| buf.len()).sum();
+    stream.io().poll_write_draining(cx, |socket| {
+        let written = socket.write_bufs(bufs)?;
+        Ok((written, 0 < written && written < len))
+    })
 }
 
 /// `AsyncWrite::poll_close`: the write side shuts down (the peer reads end-of-file), at once.
@@ -109,8 +117,8 @@ macro_rules! impl_async_read {
                 buf: &mut [u8],
             ) -> ::std::task::Poll<::std::io::Result<usize>> {
                 let $this = &*self;
-                let io = $crate::net::stream::AsyncStream::io($stream);
-                $crate::net::stream::poll_read(io, cx, buf)
+                let mut bufs = [::std::io::IoSliceMut::new(buf)];
+                $crate::net::stream::poll_read($stream, cx, &mut bufs)
             }
 
             fn poll_read_vectored(
@@ -119,8 +127,7 @@ macro_rules! impl_async_read {
                 bufs: &mut [::std::io::IoSliceMut<'_>],
             ) -> ::std::task::Poll<::std::io::Result<usize>> {
                 let $this = &*self;
-                let io = $crate::net::stream::AsyncStream::io($stream);
-                $crate::net::stream::poll_read_vectored(io, cx, bufs)
+                $crate::net::stream::poll_read($stream, cx, bufs)
             }
         }
     };
@@ -141,8 +148,7 @@ macro_rules! impl_async_write {
                 buf: &[u8],
             ) -> ::std::task::Poll<::std::io::Result<usize>> {
                 let $this = &*self;
-                let io = $crate::net::stream::AsyncStream::io($stream);
-                $crate::net::stream::poll_write(io, cx, buf)
+                $crate::net::stream::poll_write($stream, cx, &[::std::io::IoSlice::new(buf)])
             }
 
             fn poll_write_vectored(
@@ -151,8 +157,7 @@ macro_rules! impl_async_write {
                 bufs: &[::std::io::IoSlice<'_>],
             ) -> ::std::task::Poll<::std::io::Result<usize>> {
                 let $this = &*self;
-                let io = $crate::net::stream::AsyncStream::io($stream);
-                $crate::net::stream::poll_write_vectored(io, cx, bufs)
+                $crate::net::stream::poll_write($stream, cx, bufs)
             }
 
             $($(#[$flush_doc])*)?

@@ -3,6 +3,7 @@
 //! Every operation forgets readiness only when it returns `WouldBlock`; see the
 //! [`net`](super) module docs.
 
+mod inq;
 mod listener;
 mod split;
 mod split_owned;

@@ -1,5 +1,6 @@
 //! `TcpStream`: a connected TCP socket.
 
+use super::inq::InqHint;
 use super::split::{ReadHalf, WriteHalf};
 use super::split_owned::{OwnedReadHalf, OwnedWriteHalf};
 use crate::io::Async;
@@ -9,7 +10,7 @@ use crate::net::stream::{impl_async_read, impl_async_write, AsyncStream};
 use socket2::{Domain, Protocol, SockRef, Socket, Type};
 use std::fmt;
 use std::future::poll_fn;
-use std::io;
+use std::io::{self, IoSliceMut};
 use std::net::{Shutdown, SocketAddr};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::task::{Context, Poll};
@@ -54,6 +55,8 @@ use std::time::Duration;
 /// ```
 pub struct TcpStream {
     io: Async<std::net::TcpStream>,
+    /// Whether reads can tell they drained the socket (`TCP_INQ`, switched on lazily).
+    inq: InqHint,
 }
 
 impl TcpStream {
@@ -96,6 +99,7 @@ impl TcpStream {
     pub fn from_std(stream: std::net::TcpStream) -> io::Result<TcpStream> {
         Ok(TcpStream {
             io: Async::new(stream)?,
+            inq: InqHint::new(),
         })
     }
 
@@ -261,6 +265,10 @@ impl AsyncStream for TcpStream {
 
     fn io(&self) -> &Async<std::net::TcpStream> {
         &self.io
+    }
+
+    fn read_once(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<(usize, bool)> {
+        self.inq.read(self.io.get_ref(), bufs)
     }
 }
 
