@@ -52,6 +52,8 @@ pub mod __loom;
 mod loom;
 mod scheduler;
 
+#[cfg(not(corio_loom))]
+pub mod fs;
 pub mod io;
 #[cfg(not(corio_loom))]
 pub mod net;
