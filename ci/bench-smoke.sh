@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A smoke run of the benchmark harness, so it cannot rot:
-#   1. `corio-bench compare --quick --runs 1` on a subset (scheduler, timer and I/O workloads, on
+#   1. `corio-bench compare --quick --runs 1` on a subset (scheduler, timer, I/O and HTTP workloads, on
 #      corio, tokio and smol), each run in its own process as in a real comparison, writing JSON
 #      lines, markdown and SVG charts; then `corio-bench check` verifies that every JSON line parses
 #      and every workload completed on every runtime (or says it is not available yet).
@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-subset=spawn_many_local,yield_many,chained_spawn,sleep_light,timer_churn_armed,tcp_echo,udp_pingpong
+subset=spawn_many_local,yield_many,chained_spawn,sleep_light,timer_churn_armed,tcp_echo,udp_pingpong,http_hello
 runtimes=corio,tokio,smol
 out=$(mktemp -d)
 trap 'rm -rf "${out}"' EXIT
@@ -21,7 +21,7 @@ bench="${CARGO_TARGET_DIR:-target}/debug/corio-bench"
 "${bench}" compare --quick --runs 1 --runtimes "${runtimes}" --only "${subset}" \
     --json "${out}/runs.jsonl" --svg "${out}/svg" --markdown --timeout 120
 "${bench}" check "${out}/runs.jsonl" --runtimes "${runtimes}" --only "${subset}"
-for chart in ratio.svg tcp_echo_latency.svg; do
+for chart in ratio.svg tcp_echo_latency.svg http_hello_latency.svg; do
     test -s "${out}/svg/${chart}" || { echo "missing chart ${chart}"; exit 1; }
 done
 

@@ -30,6 +30,9 @@ done
 stage "fmt" 120 cargo fmt --all -- --check
 stage "clippy" 900 cargo clippy --workspace --all-targets --locked -- -D warnings
 stage "test" 900 cargo test --workspace --locked
+# The workspace build turns corio's `hyper` feature on (the bench harness uses it); check that the
+# runtime also builds, lint-clean, without it, as most users take it.
+stage "runtime alone" 300 cargo clippy -p corio --all-targets --locked -- -D warnings
 stage "examples" 300 ci/examples.sh
 stage "loom" 720 ci/loom.sh
 stage "loom mutants" 300 ci/loom-mutants.sh

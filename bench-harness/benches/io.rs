@@ -1,8 +1,9 @@
-//! corio vs tokio vs smol on the I/O workloads (`corio_bench::workloads::io`), 2 workers each, the
-//! same client and server code on every runtime.
+//! corio vs tokio vs smol on the I/O workloads (`corio_bench::workloads::io`) and `http_hello`
+//! (`corio_bench::workloads::http`), 2 workers each, the same client and server code on every
+//! runtime.
 //!
 //! One criterion group per workload; each runtime is built once per group, with the workload's
-//! setup (listening server, connected echo clients) done once before its timing loop, and dropped
+//! setup (listening server, connected echo or HTTP clients) done once before its timing loop, and dropped
 //! before the next runtime is built. Run with `cargo bench -p corio-bench --bench io`. A runtime
 //! without networking in this build (corio without the `corio-net` feature) is left out of the
 //! groups.
@@ -13,8 +14,9 @@
 use std::hint::black_box;
 use std::time::Duration;
 
+use corio_bench::workloads::http::{self, HttpClients};
 use corio_bench::workloads::io::{self, EchoClients, Server};
-use corio_bench::{Corio, NetAdapter, Smol, Tokio};
+use corio_bench::{Corio, HttpAdapter, Smol, Tokio};
 use criterion::measurement::WallTime;
 use criterion::{
     criterion_group, criterion_main, BenchmarkGroup, Criterion, SamplingMode, Throughput,
@@ -30,9 +32,11 @@ const STREAM_BYTES: u64 = 64 << 20;
 const CONNECTS_PER_CLIENT: usize = 100;
 /// Round trips per pair and iteration of udp_pingpong (8 pairs).
 const UDP_ROUND_TRIPS: usize = 200;
+/// Requests per connection and iteration of http_hello (64 connections).
+const HTTP_REQUESTS: usize = 50;
 
 /// Times `workload` on a runtime `R` built for this function alone, after `setup` (untimed).
-fn measure<R: NetAdapter, S>(
+fn measure<R: HttpAdapter, S>(
     group: &mut BenchmarkGroup<'_, WallTime>,
     setup: impl FnOnce(&R) -> S,
     workload: impl Fn(&R, &mut S) -> u64,
@@ -60,7 +64,7 @@ fn group<'a>(
     group
 }
 
-fn tcp_echo_on<R: NetAdapter>(g: &mut BenchmarkGroup<'_, WallTime>) {
+fn tcp_echo_on<R: HttpAdapter>(g: &mut BenchmarkGroup<'_, WallTime>) {
     measure::<R, _>(
         g,
         |rt| EchoClients::connect(rt, io::ECHO_CONNECTIONS).expect("echo clients connect"),
@@ -81,7 +85,7 @@ fn tcp_echo(c: &mut Criterion) {
     g.finish();
 }
 
-fn tcp_stream_on<R: NetAdapter>(g: &mut BenchmarkGroup<'_, WallTime>) {
+fn tcp_stream_on<R: HttpAdapter>(g: &mut BenchmarkGroup<'_, WallTime>) {
     measure::<R, _>(
         g,
         |rt| Server::start(rt, io::sink::<R>).expect("server starts"),
@@ -99,7 +103,7 @@ fn tcp_stream(c: &mut Criterion) {
     g.finish();
 }
 
-fn tcp_connect_on<R: NetAdapter>(g: &mut BenchmarkGroup<'_, WallTime>) {
+fn tcp_connect_on<R: HttpAdapter>(g: &mut BenchmarkGroup<'_, WallTime>) {
     measure::<R, _>(
         g,
         |rt| Server::start(rt, io::hang_up::<R>).expect("server starts"),
@@ -120,7 +124,7 @@ fn tcp_connect(c: &mut Criterion) {
     g.finish();
 }
 
-fn udp_pingpong_on<R: NetAdapter>(g: &mut BenchmarkGroup<'_, WallTime>) {
+fn udp_pingpong_on<R: HttpAdapter>(g: &mut BenchmarkGroup<'_, WallTime>) {
     measure::<R, _>(
         g,
         |_| (),
@@ -141,6 +145,27 @@ fn udp_pingpong(c: &mut Criterion) {
     g.finish();
 }
 
+fn http_hello_on<R: HttpAdapter>(g: &mut BenchmarkGroup<'_, WallTime>) {
+    measure::<R, _>(
+        g,
+        |rt| HttpClients::connect(rt, http::HTTP_CONNECTIONS).expect("HTTP clients connect"),
+        |rt, clients| {
+            http::http_hello(rt, clients, HTTP_REQUESTS)
+                .expect("http_hello")
+                .ops
+        },
+    );
+}
+
+fn http_hello(c: &mut Criterion) {
+    let ops = (http::HTTP_CONNECTIONS * HTTP_REQUESTS) as u64;
+    let mut g = group(c, "http_hello", Throughput::Elements(ops));
+    http_hello_on::<Corio>(&mut g);
+    http_hello_on::<Tokio>(&mut g);
+    http_hello_on::<Smol>(&mut g);
+    g.finish();
+}
+
 fn config() -> Criterion {
     Criterion::default()
         .warm_up_time(Duration::from_secs(1))
@@ -150,6 +175,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = tcp_echo, tcp_stream, tcp_connect, udp_pingpong
+    targets = tcp_echo, tcp_stream, tcp_connect, udp_pingpong, http_hello
 }
 criterion_main!(benches);

@@ -19,14 +19,20 @@
 //! The I/O half is a separate trait because a runtime may not have networking in a given build:
 //! [`NetAdapter::NET_AVAILABLE`] is `false` for corio built without the `corio-net` feature, and the
 //! I/O workloads then report "not available yet" instead of running.
+//!
+//! HTTP is a third trait, [`HttpAdapter`]: the one thing hyper needs from a runtime beyond spawning
+//! is its stream type seen as `hyper::rt::Read + Write`. Each adapter names the wrapper a user of
+//! that runtime would use — corio's own `corio::compat::hyper::CorioIo`, and for tokio and smol a
+//! small forwarding wrapper in their adapter file — and the HTTP workloads run the same hyper
+//! server and client code on top of it.
 
 mod corio;
 mod smol;
 mod tokio;
 
 pub use self::corio::Corio;
-pub use self::smol::{Smol, SmolJoin};
-pub use self::tokio::Tokio;
+pub use self::smol::{Smol, SmolIo, SmolJoin};
+pub use self::tokio::{Tokio, TokioIo};
 
 use std::fmt;
 use std::future::Future;
@@ -188,4 +194,16 @@ pub trait NetAdapter: Adapter {
         socket: &'a Self::UdpSocket,
         buf: &'a mut [u8],
     ) -> impl Future<Output = io::Result<(usize, SocketAddr)>> + Send + 'a;
+}
+
+/// HTTP on a runtime, as the HTTP workloads see it: a connected TCP stream of the runtime, wrapped
+/// as hyper's I/O. hyper does the rest, the same code on every runtime.
+///
+/// The wrapper only forwards (reads, writes, flush, shutdown, vectored writes); none buffers.
+pub trait HttpAdapter: NetAdapter {
+    /// A stream as `hyper::rt::Read + hyper::rt::Write`.
+    type HttpIo: hyper::rt::Read + hyper::rt::Write + Send + Unpin + 'static;
+
+    /// Wraps a connected stream for hyper.
+    fn http_io(stream: Self::TcpStream) -> Self::HttpIo;
 }

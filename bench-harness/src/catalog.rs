@@ -12,10 +12,11 @@ use std::time::Duration;
 
 use crate::measure::{current_rss, timed, Span, Usage};
 use crate::record::{curve, LatencySummary, Record, Status};
+use crate::workloads::http::{self, WrkReport};
 use crate::workloads::scheduler::{self, Busy};
 use crate::workloads::time::{self as timers, Sleeps};
 use crate::workloads::{io, Latencies};
-use crate::NetAdapter;
+use crate::HttpAdapter;
 
 /// A workload family: one file in `workloads/`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,7 +27,7 @@ pub enum Family {
     Time,
     /// Loopback TCP and UDP ([`io`]).
     Io,
-    /// An HTTP server (not available yet).
+    /// A hyper HTTP/1 server ([`http`]).
     Http,
 }
 
@@ -269,13 +270,27 @@ pub const WORKLOADS: &[Workload] = &[
     Workload {
         name: "http_hello",
         family: Family::Http,
-        summary: "a hyper 1.x server answering \"hello\" on each runtime, driven by wrk or a hyper client loop",
+        summary: "`connections` hyper clients each send `requests` keep-alive GETs to a hyper server answering \"hello\"; latency per request",
         unit: "requests",
-        params: &[],
+        params: &[
+            param("connections", http::HTTP_CONNECTIONS as u64, 64, "client connections"),
+            param("requests", http::HTTP_REQUESTS as u64, 200, "sequential requests per connection"),
+        ],
         warmup: 0,
-        unavailable: Some(
-            "not available yet: needs corio's hyper compat (a later issue); skipped on every runtime until then",
-        ),
+        unavailable: None,
+    },
+    Workload {
+        name: "http_hello_wrk",
+        family: Family::Http,
+        summary: "the http_hello server loaded by wrk (its own process) for `seconds` s over `connections` keep-alive connections; wrk's latency",
+        unit: "requests",
+        params: &[
+            param("connections", http::HTTP_CONNECTIONS as u64, 64, "wrk's connections (-c)"),
+            param("threads", http::WRK_THREADS as u64, 2, "wrk's threads (-t)"),
+            param("seconds", http::WRK_SECONDS, 2, "wrk's duration (-d)"),
+        ],
+        warmup: 0,
+        unavailable: None,
     },
 ];
 
@@ -354,17 +369,24 @@ impl Workload {
     }
 }
 
-/// `Err(reason)` when `w` cannot run on `R` in this build.
-pub fn availability<R: NetAdapter>(w: &Workload) -> Result<(), String> {
+/// `Err(reason)` when `w` cannot run on `R` in this build (or, for `http_hello_wrk`, on this
+/// machine).
+pub fn availability<R: HttpAdapter>(w: &Workload) -> Result<(), String> {
     if let Some(why) = w.unavailable {
         return Err(why.to_owned());
     }
-    if w.family == Family::Io && !R::NET_AVAILABLE {
+    if matches!(w.family, Family::Io | Family::Http) && !R::NET_AVAILABLE {
         return Err(format!(
             "not available yet: {} has no networking in this build (corio::net is gated behind the \
              corio-net feature)",
             R::NAME
         ));
+    }
+    if w.name == "http_hello_wrk" && !http::wrk_installed() {
+        return Err(
+            "not available: wrk is not installed (apt-get install wrk; scripts/bench.sh installs it)"
+                .into(),
+        );
     }
     Ok(())
 }
@@ -374,6 +396,8 @@ pub fn availability<R: NetAdapter>(w: &Workload) -> Result<(), String> {
 struct Sample {
     ops: u64,
     latency: Option<Latencies>,
+    /// Latency measured outside the process (by wrk), already summarised.
+    reported: Option<(LatencySummary, Vec<(f64, u64)>)>,
     extra: BTreeMap<String, f64>,
 }
 
@@ -389,7 +413,15 @@ impl Sample {
         Sample {
             ops: latency.ops,
             latency: Some(latency),
-            extra: BTreeMap::new(),
+            ..Sample::default()
+        }
+    }
+
+    fn wrk(report: WrkReport) -> Sample {
+        Sample {
+            ops: report.requests,
+            reported: Some((report.latency, report.curve)),
+            ..Sample::default()
         }
     }
 }
@@ -425,6 +457,9 @@ fn repeat(
             (slot @ None, one) => *slot = one,
             (Some(_), None) => {}
         }
+        if sample.reported.is_some() {
+            total.sample.reported = sample.reported;
+        }
         total.sample.extra.extend(sample.extra);
     }
     Ok(total)
@@ -446,7 +481,7 @@ fn io_err(e: std::io::Error) -> String {
 /// Runs `w` once on a fresh `R` with `workers` workers and `params`, and reports it. Never
 /// panics on a workload error (it becomes a `failed` record); a workload that panics takes the
 /// process down, which `compare` reports as a failed run.
-pub fn run<R: NetAdapter>(w: &Workload, workers: usize, params: &Params) -> Record {
+pub fn run<R: HttpAdapter>(w: &Workload, workers: usize, params: &Params) -> Record {
     let mut record = Record::new(w.name, w.family.name(), R::NAME, workers, Status::Ok);
     record.params = params.to_map();
     record.unit = w.unit.to_owned();
@@ -497,6 +532,10 @@ fn fill(record: &mut Record, w: &Workload, outcome: Outcome, peak_rss: u64) {
                 .insert("early_wakes".into(), latency.early as f64);
         }
     }
+    if let Some((summary, curve)) = sample.reported.take() {
+        record.latency_ns = Some(summary);
+        record.latency_curve = Some(curve);
+    }
     if let Some(before) = sample.extra.remove("rss_before_bytes") {
         let grown = peak_rss.saturating_sub(before as u64) as f64;
         sample.extra.insert(
@@ -517,7 +556,7 @@ fn nanos(d: Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
 
-fn run_on<R: NetAdapter>(
+fn run_on<R: HttpAdapter>(
     w: &Workload,
     rt: &R,
     workers: usize,
@@ -656,6 +695,25 @@ fn run_on<R: NetAdapter>(
             repeat(warmup, iterations, || {
                 io::udp_pingpong(rt, pairs, round_trips)
                     .map(Sample::latencies)
+                    .map_err(io_err)
+            })
+        }
+        "http_hello" => {
+            let (connections, requests) = (p.usize("connections"), p.usize("requests"));
+            let mut clients = http::HttpClients::connect(rt, connections).map_err(io_err)?;
+            repeat(warmup, iterations, || {
+                http::http_hello(rt, &mut clients, requests)
+                    .map(Sample::latencies)
+                    .map_err(io_err)
+            })
+        }
+        "http_hello_wrk" => {
+            let (connections, threads) = (p.usize("connections"), p.usize("threads"));
+            let seconds = p.get("seconds");
+            let server = io::Server::start(rt, http::serve::<R>).map_err(io_err)?;
+            repeat(warmup, iterations, || {
+                http::http_hello_wrk(&server, connections, threads, seconds)
+                    .map(Sample::wrk)
                     .map_err(io_err)
             })
         }

@@ -268,7 +268,7 @@ fn write_charts(report: &Report, dir: &Path) -> Result<(), String> {
     if chart::ratio_chart(report, &ratio)? {
         written.push(ratio);
     }
-    for workload in ["sleep_heavy", "tcp_echo"] {
+    for workload in ["sleep_heavy", "tcp_echo", "http_hello"] {
         let path = dir.join(format!("{workload}_latency.svg"));
         if chart::latency_chart(report, workload, &path)? {
             written.push(path);

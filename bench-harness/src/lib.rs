@@ -4,7 +4,8 @@
 //!
 //! - [`adapter`] — the [`Adapter`] trait, the small surface a workload may use (build a runtime with N
 //!   workers, `block_on`, spawn from outside or from inside a task, `yield_now`, `sleep_until`), its
-//!   I/O half [`NetAdapter`] (TCP listener and stream, UDP socket), and one file per runtime
+//!   I/O half [`NetAdapter`] (TCP listener and stream, UDP socket), its HTTP half [`HttpAdapter`]
+//!   (a stream as hyper's I/O), and one file per runtime
 //!   implementing them: [`Corio`], [`Tokio`] and [`Smol`].
 //! - [`workloads`] — each workload written once, generic over the adapter. A workload function
 //!   runs exactly one iteration on a runtime that the caller built beforehand (building a runtime is
@@ -40,4 +41,4 @@ pub mod record;
 pub mod report;
 pub mod workloads;
 
-pub use adapter::{Adapter, Corio, NetAdapter, Smol, Tokio};
+pub use adapter::{Adapter, Corio, HttpAdapter, NetAdapter, Smol, Tokio};

@@ -18,7 +18,7 @@ use clap::{Args, Parser, Subcommand};
 use corio_bench::catalog::{self, Workload};
 use corio_bench::compare::{self, Options};
 use corio_bench::record::{Env, Record, Status};
-use corio_bench::{Corio, NetAdapter, Smol, Tokio};
+use corio_bench::{Corio, HttpAdapter, Smol, Tokio};
 
 #[derive(Parser)]
 #[command(
@@ -237,6 +237,6 @@ fn run(args: RunArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn run_on<R: NetAdapter>(w: &Workload, workers: usize, params: &catalog::Params) -> Record {
+fn run_on<R: HttpAdapter>(w: &Workload, workers: usize, params: &catalog::Params) -> Record {
     catalog::run::<R>(w, workers, params)
 }

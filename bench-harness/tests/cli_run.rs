@@ -6,6 +6,7 @@ use std::process::{Command, Output};
 
 use corio_bench::catalog;
 use corio_bench::record::{Record, Status};
+use corio_bench::workloads::http::wrk_installed;
 use corio_bench::{Corio, NetAdapter};
 
 fn bench(args: &[&str]) -> Output {
@@ -93,12 +94,46 @@ fn run_reports_latency_for_timer_workloads() {
 }
 
 #[test]
-fn http_hello_is_not_available_yet() {
-    let out = bench(&["run", "http_hello", "--runtime", "corio"]);
-    assert!(out.status.success());
+fn http_hello_runs_on_every_runtime() {
+    for runtime in ["corio", "tokio", "smol"] {
+        let out = bench(&[
+            "run",
+            "http_hello",
+            "--runtime",
+            runtime,
+            "--size",
+            "connections=4,requests=25",
+        ]);
+        assert!(out.status.success(), "{runtime}: {out:?}");
+        let r = Record::from_line(stdout(&out).trim()).expect("a record");
+        assert_eq!(r.status, Status::Ok, "{runtime}: {:?}", r.reason);
+        assert_eq!((r.family.as_str(), r.ops), ("http", 100));
+        assert_eq!(r.latency_ns.expect("request latency").count, 100);
+    }
+}
+
+#[test]
+fn http_hello_wrk_runs_or_says_wrk_is_missing() {
+    let out = bench(&[
+        "run",
+        "http_hello_wrk",
+        "--runtime",
+        "corio",
+        "--size",
+        "connections=4,threads=1,seconds=1",
+    ]);
+    assert!(out.status.success(), "{out:?}");
     let r = Record::from_line(stdout(&out).trim()).expect("a record");
-    assert_eq!(r.status, Status::Unavailable);
-    assert!(r.reason.expect("a reason").contains("not available yet"));
+    if wrk_installed() {
+        assert_eq!(r.status, Status::Ok, "{:?}", r.reason);
+        assert!(r.ops > 0);
+        let latency = r.latency_ns.expect("wrk's latency");
+        assert!(latency.p50 <= latency.p99 && latency.p99 <= latency.max);
+        assert_eq!(r.latency_curve.expect("wrk's curve").len(), 10);
+    } else {
+        assert_eq!(r.status, Status::Unavailable);
+        assert!(r.reason.expect("a reason").contains("wrk is not installed"));
+    }
 }
 
 #[test]
@@ -161,9 +196,10 @@ fn compare_writes_json_markdown_and_charts() {
         .lines()
         .map(|l| Record::from_line(l).expect("every line parses"))
         .collect();
-    for workload in ["chained_spawn", "sleep_light", "tcp_echo"] {
+    for workload in ["chained_spawn", "sleep_light", "tcp_echo", "http_hello"] {
         for runtime in ["corio", "tokio", "smol"] {
-            if workload == "tcp_echo" && runtime == "corio" && !Corio::NET_AVAILABLE {
+            let io = workload == "tcp_echo" || workload == "http_hello";
+            if io && runtime == "corio" && !Corio::NET_AVAILABLE {
                 assert!(records.iter().any(|r| r.workload == workload
                     && r.runtime == runtime
                     && r.status == Status::Unavailable));
@@ -177,10 +213,6 @@ fn compare_writes_json_markdown_and_charts() {
             assert_eq!(ok, 2, "{workload} on {runtime}");
         }
     }
-    assert!(records
-        .iter()
-        .filter(|r| r.workload == "http_hello")
-        .all(|r| r.status == Status::Unavailable));
     let check = bench(&[
         "check",
         json.to_str().unwrap(),
@@ -195,7 +227,11 @@ fn compare_writes_json_markdown_and_charts() {
     let text = stdout(&out);
     assert!(text.contains("| workload | figure | corio | tokio | smol | corio/tokio |"));
     assert!(text.contains("lateness p99 µs"));
-    for chart in ["ratio.svg", "tcp_echo_latency.svg"] {
+    for chart in [
+        "ratio.svg",
+        "tcp_echo_latency.svg",
+        "http_hello_latency.svg",
+    ] {
         let body = std::fs::read_to_string(svg.join(chart)).expect("chart written");
         assert!(body.starts_with("<svg"), "{chart} is an SVG");
     }

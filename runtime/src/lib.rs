@@ -44,6 +44,7 @@
 //! });
 //! ```
 #![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 #[cfg(corio_loom)]
@@ -52,6 +53,8 @@ pub mod __loom;
 mod loom;
 mod scheduler;
 
+#[cfg(all(feature = "hyper", not(corio_loom)))]
+pub mod compat;
 #[cfg(not(corio_loom))]
 pub mod fs;
 pub mod io;

@@ -2,6 +2,9 @@
 //! `corio::task::yield_now`, `corio::time::sleep_until`, `corio::net` and `corio::io`'s
 //! `AsyncReadExt`/`AsyncWriteExt`. Must never add work on a hot path.
 //!
+//! HTTP goes through corio's own hyper compat: [`HttpAdapter::HttpIo`](crate::HttpAdapter::HttpIo)
+//! is `corio::compat::hyper::CorioIo<corio::net::TcpStream>`.
+//!
 //! The networking half needs the `corio-net` feature (on by default). Built without it, the socket
 //! types are uninhabited placeholders, every constructor fails with `Unsupported`, and
 //! [`NetAdapter::NET_AVAILABLE`] is `false`, so the I/O workloads say "not available yet" for corio
@@ -74,10 +77,19 @@ mod net {
     use std::io;
     use std::net::SocketAddr;
 
+    use ::corio::compat::hyper::CorioIo;
     use ::corio::io::{AsyncReadExt, AsyncWriteExt};
 
     use super::Corio;
-    use crate::adapter::NetAdapter;
+    use crate::adapter::{HttpAdapter, NetAdapter};
+
+    impl HttpAdapter for Corio {
+        type HttpIo = CorioIo<::corio::net::TcpStream>;
+
+        fn http_io(stream: Self::TcpStream) -> Self::HttpIo {
+            CorioIo::new(stream)
+        }
+    }
 
     impl NetAdapter for Corio {
         const NET_AVAILABLE: bool = true;
@@ -189,12 +201,48 @@ mod net {
 mod net {
     use std::io;
     use std::net::SocketAddr;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
 
     use super::Corio;
-    use crate::adapter::NetAdapter;
+    use crate::adapter::{HttpAdapter, NetAdapter};
 
     /// A socket that cannot exist: corio's networking is not in this build.
     pub enum Unavailable {}
+
+    impl HttpAdapter for Corio {
+        type HttpIo = Unavailable;
+
+        fn http_io(stream: Unavailable) -> Unavailable {
+            stream
+        }
+    }
+
+    impl hyper::rt::Read for Unavailable {
+        fn poll_read(
+            self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+            _: hyper::rt::ReadBufCursor<'_>,
+        ) -> Poll<io::Result<()>> {
+            match *self {}
+        }
+    }
+
+    impl hyper::rt::Write for Unavailable {
+        fn poll_write(
+            self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+            _: &[u8],
+        ) -> Poll<io::Result<usize>> {
+            match *self {}
+        }
+        fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+            match *self {}
+        }
+        fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+            match *self {}
+        }
+    }
 
     fn unavailable() -> io::Error {
         io::Error::new(

@@ -10,23 +10,29 @@
 //! - **Detach on drop**: async-executor's `Task` cancels its task when dropped, where tokio's and
 //!   corio's join handles detach. [`SmolJoin`] wraps the `Task` and detaches it in `Drop`; polling
 //!   forwards to the `Task` unchanged.
+//! - **hyper's I/O**: [`SmolIo`] presents a futures-io stream (`Async<TcpStream>`) as
+//!   `hyper::rt::Read + Write`, as the smol-hyper crate does for smol users' streams. It reads the
+//!   way corio's `CorioIo` does (futures-io wants an initialised buffer: the first 64 KiB at most of
+//!   hyper's buffer are zeroed through the cursor's safe `initialize_unfilled_to`, then read into),
+//!   so the HTTP comparison measures the runtimes, not two read strategies.
 
 use std::cell::RefCell;
 use std::convert::Infallible;
 use std::future::Future;
-use std::io;
+use std::io::{self, IoSlice};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::{ready, Context, Poll};
 use std::thread;
 use std::time::Instant;
 
 use async_executor::{Executor, Task};
 use async_io::{Async, Timer};
-use futures_lite::io::{AsyncReadExt, AsyncWriteExt};
+use futures_lite::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use hyper::rt::ReadBufCursor;
 
-use super::{Adapter, NetAdapter};
+use super::{Adapter, HttpAdapter, NetAdapter};
 
 thread_local! {
     /// The executor of the smol runtime this thread works for (or is in `block_on` of).
@@ -260,5 +266,73 @@ impl NetAdapter for Smol {
         buf: &'a mut [u8],
     ) -> impl Future<Output = io::Result<(usize, SocketAddr)>> + Send + 'a {
         socket.recv_from(buf)
+    }
+}
+
+impl HttpAdapter for Smol {
+    type HttpIo = SmolIo;
+
+    fn http_io(stream: Self::TcpStream) -> Self::HttpIo {
+        SmolIo(stream)
+    }
+}
+
+/// The most one [`SmolIo`] read hands the stream (and zeroes first), as in corio's `CorioIo`.
+const READ_CHUNK: usize = 64 * 1024;
+
+/// An async-io TCP stream as `hyper::rt::Read + hyper::rt::Write`: every method forwards to its
+/// futures-io `AsyncRead`/`AsyncWrite`, except `poll_shutdown`, which shuts the write side down as
+/// [`NetAdapter::tcp_shutdown_write`] does (async-io's `poll_close` only flushes).
+#[derive(Debug)]
+pub struct SmolIo(pub Async<TcpStream>);
+
+impl hyper::rt::Read for SmolIo {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        mut buf: ReadBufCursor<'_>,
+    ) -> Poll<io::Result<()>> {
+        let len = buf.remaining().min(READ_CHUNK);
+        if len == 0 {
+            return Poll::Ready(Ok(()));
+        }
+        let n = ready!(Pin::new(&mut self.0).poll_read(cx, buf.initialize_unfilled_to(len)))?;
+        assert!(n <= len, "AsyncRead reported {n} bytes read into {len}");
+        // SAFETY: `advance(n)` asks that the first `n` unfilled bytes be initialised;
+        // `initialize_unfilled_to(len)` initialised the first `len`, and `n <= len`.
+        unsafe { buf.advance(n) };
+        Poll::Ready(Ok(()))
+    }
+}
+
+impl hyper::rt::Write for SmolIo {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.0).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.0).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        ready!(Pin::new(&mut self.0).poll_flush(cx))?;
+        Poll::Ready(self.0.get_ref().shutdown(Shutdown::Write))
+    }
+
+    /// async-io writes every buffer with one `writev`.
+    fn is_write_vectored(&self) -> bool {
+        true
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.0).poll_write_vectored(cx, bufs)
     }
 }

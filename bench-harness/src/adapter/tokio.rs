@@ -2,18 +2,26 @@
 //! `tokio::spawn`, `tokio::task::yield_now`, `tokio::time::sleep_until`, `tokio::net` and tokio's
 //! `AsyncReadExt`/`AsyncWriteExt`. Must never add work on a hot path.
 //!
+//! For HTTP, [`TokioIo`] presents a tokio stream as hyper's I/O, as hyper-util's `TokioIo` does for
+//! tokio users: reads go straight into hyper's (possibly uninitialised) buffer through tokio's
+//! `ReadBuf`, everything else forwards. It is written here rather than taken from hyper-util: that
+//! crate would add its own dependency tree to the lock for one forwarding wrapper.
+//!
 //! The runtime is built with `enable_all()`, as tokio's own scheduler benchmarks do: corio always
 //! runs its I/O driver and timers, so a tokio without them would park on a cheaper path and the
 //! comparison would no longer be like with like.
 
 use std::future::Future;
-use std::io;
+use std::io::{self, IoSlice};
 use std::net::SocketAddr;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Instant;
 
-use ::tokio::io::{AsyncReadExt, AsyncWriteExt};
+use ::tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
+use hyper::rt::ReadBufCursor;
 
-use super::{Adapter, NetAdapter};
+use super::{Adapter, HttpAdapter, NetAdapter};
 
 /// A tokio multi-thread runtime (I/O and time drivers enabled).
 pub struct Tokio {
@@ -167,5 +175,71 @@ impl NetAdapter for Tokio {
         buf: &'a mut [u8],
     ) -> impl Future<Output = io::Result<(usize, SocketAddr)>> + Send + 'a {
         socket.recv_from(buf)
+    }
+}
+
+impl HttpAdapter for Tokio {
+    type HttpIo = TokioIo<::tokio::net::TcpStream>;
+
+    fn http_io(stream: Self::TcpStream) -> Self::HttpIo {
+        TokioIo(stream)
+    }
+}
+
+/// A tokio stream as `hyper::rt::Read + hyper::rt::Write`: every method forwards to tokio's
+/// `AsyncRead`/`AsyncWrite`.
+#[derive(Debug)]
+pub struct TokioIo<T>(pub T);
+
+impl<T: AsyncRead + Unpin> hyper::rt::Read for TokioIo<T> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        mut buf: ReadBufCursor<'_>,
+    ) -> Poll<io::Result<()>> {
+        let filled = {
+            // SAFETY: `as_mut` asks that no initialised byte be de-initialised. The slice is only
+            // handed to a tokio `ReadBuf`, whose API writes initialised bytes or nothing.
+            let unfilled = unsafe { buf.as_mut() };
+            let mut tokio_buf = ReadBuf::uninit(unfilled);
+            match Pin::new(&mut self.0).poll_read(cx, &mut tokio_buf) {
+                Poll::Ready(Ok(())) => tokio_buf.filled().len(),
+                other => return other,
+            }
+        };
+        // SAFETY: `advance(n)` asks that the first `n` unfilled bytes be initialised: they are the
+        // part tokio's `ReadBuf` reports filled, which it guarantees initialised.
+        unsafe { buf.advance(filled) };
+        Poll::Ready(Ok(()))
+    }
+}
+
+impl<T: AsyncWrite + Unpin> hyper::rt::Write for TokioIo<T> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.0).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.0).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.0).poll_shutdown(cx)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.0.is_write_vectored()
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.0).poll_write_vectored(cx, bufs)
     }
 }

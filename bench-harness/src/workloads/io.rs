@@ -367,7 +367,7 @@ pub fn udp_pingpong<R: NetAdapter>(
 }
 
 /// Awaits every task in turn; a task that failed to complete (panicked) becomes an `io::Error`.
-async fn join_all<R: NetAdapter, T: Send + 'static>(
+pub(crate) async fn join_all<R: NetAdapter, T: Send + 'static>(
     tasks: Vec<R::Join<io::Result<T>>>,
 ) -> Vec<io::Result<T>> {
     let mut out = Vec::with_capacity(tasks.len());
