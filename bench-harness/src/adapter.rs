@@ -21,10 +21,10 @@
 //! I/O workloads then report "not available yet" instead of running.
 //!
 //! HTTP is a third trait, [`HttpAdapter`]: the one thing hyper needs from a runtime beyond spawning
-//! is its stream type seen as `hyper::rt::Read + Write`. Each adapter names the wrapper a user of
-//! that runtime would use — corio's own `corio::compat::hyper::CorioIo`, and for tokio and smol a
-//! small forwarding wrapper in their adapter file — and the HTTP workloads run the same hyper
-//! server and client code on top of it.
+//! is its stream type seen as `hyper::rt::Read + Write`. Each adapter names what a user of that
+//! runtime would use — corio's `TcpStream` itself (it implements hyper's traits with corio's
+//! `hyper` feature), and for tokio and smol a small forwarding wrapper in their adapter file — and
+//! the HTTP workloads run the same hyper server and client code on top of it.
 
 mod corio;
 mod smol;

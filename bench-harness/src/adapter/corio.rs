@@ -3,7 +3,7 @@
 //! `AsyncReadExt`/`AsyncWriteExt`. Must never add work on a hot path.
 //!
 //! HTTP goes through corio's own hyper compat: [`HttpAdapter::HttpIo`](crate::HttpAdapter::HttpIo)
-//! is `corio::compat::hyper::CorioIo<corio::net::TcpStream>`.
+//! is `corio::net::TcpStream` itself, which implements hyper's I/O traits with the `hyper` feature.
 //!
 //! The networking half needs the `corio-net` feature (on by default). Built without it, the socket
 //! types are uninhabited placeholders, every constructor fails with `Unsupported`, and
@@ -77,17 +77,16 @@ mod net {
     use std::io;
     use std::net::SocketAddr;
 
-    use ::corio::compat::hyper::CorioIo;
     use ::corio::io::{AsyncReadExt, AsyncWriteExt};
 
     use super::Corio;
     use crate::adapter::{HttpAdapter, NetAdapter};
 
     impl HttpAdapter for Corio {
-        type HttpIo = CorioIo<::corio::net::TcpStream>;
+        type HttpIo = ::corio::net::TcpStream;
 
         fn http_io(stream: Self::TcpStream) -> Self::HttpIo {
-            CorioIo::new(stream)
+            stream
         }
     }
 

@@ -8,7 +8,8 @@
 //! | `rt::Executor<F>` | [`CorioExecutor`] | spawns hyper's background futures (HTTP/2 streams and connection tasks) as corio tasks |
 //! | `rt::Timer` | [`CorioTimer`] | header-read and keep-alive timeouts, HTTP/2 pings, as [`corio::time::Sleep`](crate::time::Sleep)s; `reset` moves a corio sleep in place |
 //! | `rt::Sleep` | [`corio::time::Sleep`](crate::time::Sleep) itself | corio owns the type, so it implements the trait directly: no wrapper, and `Timer::reset` can downcast to it |
-//! | `rt::Read` + `rt::Write` | [`CorioIo<T>`] | any futures-io `AsyncRead + AsyncWrite` (corio's `TcpStream`, `UnixStream`, split halves) as hyper's I/O |
+//! | `rt::Read` + `rt::Write` | corio's [`TcpStream`](crate::net::TcpStream) and [`UnixStream`](crate::net::UnixStream) themselves | hand the stream to hyper as it is: reads land in hyper's buffer straight from the kernel |
+//! | `rt::Read` + `rt::Write` | [`CorioIo<T>`] | any other futures-io `AsyncRead + AsyncWrite` (split halves, TLS streams, ...) as hyper's I/O; it zeroes the part of hyper's buffer it reads into, since futures-io reads need initialised memory |
 //!
 //! What a user may rely on: every trait method forwards to the corio call of the same meaning —
 //! `execute` is [`spawn`](crate::spawn) (or [`Handle::spawn`](crate::Handle::spawn)), `sleep_until`
@@ -46,12 +47,14 @@
 //!             corio::spawn(
 //!                 hyper::server::conn::http1::Builder::new()
 //!                     .timer(CorioTimer::new())
-//!                     .serve_connection(CorioIo::new(stream), hyper::service::service_fn(hello)),
+//!                     .serve_connection(stream, hyper::service::service_fn(hello)),
 //!             );
 //!         }
 //!     });
 //!
-//!     // The client: a connection driven by a task of its own, and a request over it.
+//!     // The client: a connection driven by a task of its own, and a request over it. (The
+//!     // stream could go to hyper as it is, like the server's; `CorioIo` wraps any futures-io
+//!     // stream.)
 //!     let stream = TcpStream::connect(addr).await?;
 //!     let (mut sender, connection) =
 //!         hyper::client::conn::http1::handshake(CorioIo::new(stream)).await?;
@@ -67,6 +70,7 @@
 
 mod executor;
 mod io;
+mod stream;
 mod timer;
 
 pub use self::executor::CorioExecutor;

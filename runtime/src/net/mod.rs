@@ -67,7 +67,7 @@ mod connect;
 // The byte stream and its halves, written once for `tcp` and `unix`.
 mod split;
 mod split_owned;
-mod stream;
+pub(crate) mod stream;
 pub mod tcp;
 mod udp;
 pub mod unix;

@@ -10,8 +10,9 @@
 
 use crate::io::Async;
 use std::io::{self, IoSlice, IoSliceMut, Read, Write};
+use std::mem::MaybeUninit;
 use std::net::Shutdown;
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 use std::task::{Context, Poll};
 
 /// A connected std stream socket (`TcpStream`, `UnixStream`), as the shared stream code uses it.
@@ -24,6 +25,42 @@ pub(crate) trait StreamSocket: AsFd {
 
     /// One non-blocking write of `bufs` (`send` for one buffer, `writev` for several).
     fn write_bufs(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize>;
+
+    /// One non-blocking read into `buf`, which may be uninitialised: the bytes read (initialised
+    /// now at the front of `buf`).
+    fn read_uninit(&self, buf: &mut [MaybeUninit<u8>]) -> io::Result<usize> {
+        let iovec = [libc::iovec {
+            iov_base: buf.as_mut_ptr().cast(),
+            iov_len: buf.len(),
+        }];
+        // SAFETY: the `iovec` describes `buf`, writable for its length and borrowed mutably for
+        // the call; the kernel only writes there.
+        unsafe { readv(self.as_fd(), &iovec) }
+    }
+}
+
+/// `bufs` as the `iovec`s the kernel takes (std guarantees `IoSliceMut` is ABI-compatible with
+/// `iovec` on Unix). Each describes memory that `bufs` borrows mutably, so it is valid for writes.
+pub(crate) fn as_iovecs<'a>(bufs: &'a mut [IoSliceMut<'_>]) -> &'a [libc::iovec] {
+    // SAFETY: same size, alignment and layout (std's guarantee); the result is a shared view of
+    // the same slice, for no longer than the mutable borrow it came from.
+    unsafe { std::slice::from_raw_parts(bufs.as_mut_ptr().cast::<libc::iovec>(), bufs.len()) }
+}
+
+/// `readv(2)` on `fd`: one read into the memory the `iovecs` describe.
+///
+/// # Safety
+///
+/// Every `iovec` describes memory valid for writes of its length for the duration of the call.
+pub(crate) unsafe fn readv(fd: BorrowedFd<'_>, iovecs: &[libc::iovec]) -> io::Result<usize> {
+    let count = libc::c_int::try_from(iovecs.len()).unwrap_or(libc::c_int::MAX);
+    // SAFETY: the caller's guarantee for the memory; `iovecs` is a live array of `count` (or
+    // more) entries; the descriptor is open for the duration of the borrow.
+    let read = unsafe { libc::readv(fd.as_raw_fd(), iovecs.as_ptr(), count) };
+    if read < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(read as usize)
 }
 
 /// Implements [`StreamSocket`] for a std stream type with inherent `shutdown` and `Read`/`Write`
@@ -71,6 +108,15 @@ pub(crate) trait AsyncStream {
         self.io()
             .get_ref()
             .read_bufs(bufs)
+            .map(|read| (read, false))
+    }
+
+    /// [`read_once`](Self::read_once) into memory that may be uninitialised.
+    #[cfg_attr(not(feature = "hyper"), allow(dead_code))]
+    fn read_once_uninit(&self, buf: &mut [MaybeUninit<u8>]) -> io::Result<(usize, bool)> {
+        self.io()
+            .get_ref()
+            .read_uninit(buf)
             .map(|read| (read, false))
     }
 }

@@ -14,8 +14,13 @@
 //! 3. A futures-io reader reports `n <= buf.len()` bytes read; a reader that reports more breaks
 //!    its contract, and `poll_read` panics before advancing rather than trust it.
 //!
-//! A read hands the reader at most [`READ_CHUNK`] bytes, so a large hyper buffer (hyper grows its
-//! read buffer up to about 400 KiB for big bodies) is not zeroed far beyond what one read returns.
+//! hyper hands over a fresh cursor for every read, so nothing zeroed by one read counts as
+//! initialised for the next: every read pays for zeroing what it offers. So a read offers an
+//! adaptive amount (`ReadSize`), not all of hyper's spare buffer (hyper keeps tens of KiB spare):
+//! 4 KiB to start, doubled after a read that filled it, up to [`MAX_READ`], halved after a read
+//! that used less than a quarter. Small requests then zero a few KiB per read; a bulk transfer
+//! soon reads 64 KiB at a time. (Offering hyper's whole spare buffer zeroed ~28 KiB per read of a
+//! ~100-byte request in the `http_hello` benchmark.)
 
 use std::fmt;
 use std::io::{self, IoSlice};
@@ -25,13 +30,31 @@ use std::task::{ready, Context, Poll};
 use ::hyper::rt::{Read, ReadBufCursor, Write};
 use futures_io::{AsyncRead, AsyncWrite};
 
-/// The most a single `poll_read` hands to the inner reader (and so zeroes first): 64 KiB, more than
-/// one socket read usually returns, and a few microseconds of zeroing at most.
-const READ_CHUNK: usize = 64 * 1024;
+/// The first read offers this much.
+const MIN_READ: usize = 4 * 1024;
+/// The most a single `poll_read` offers the inner reader (and so zeroes first).
+const MAX_READ: usize = 64 * 1024;
+
+/// How much the next read offers (see the module notes).
+#[derive(Clone, Copy, Debug)]
+struct ReadSize(usize);
+
+impl ReadSize {
+    /// Adapts to a read of `read` bytes out of `offered`.
+    fn record(&mut self, read: usize, offered: usize) {
+        if read == offered {
+            self.0 = (self.0 * 2).min(MAX_READ);
+        } else if read < offered / 4 {
+            self.0 = (self.0 / 2).max(MIN_READ);
+        }
+    }
+}
 
 /// A futures-io stream as hyper's I/O: `hyper::rt::Read` and `hyper::rt::Write` for any
-/// `T: AsyncRead + AsyncWrite + Unpin` — corio's `TcpStream` and `UnixStream`, their split halves
-/// (each direction alone: a read half is `Read` only), or any other futures-io type.
+/// `T: AsyncRead + AsyncWrite + Unpin` — split halves of corio's streams (each direction alone: a
+/// read half is `Read` only), a TLS stream, or any other futures-io type. corio's `TcpStream` and
+/// `UnixStream` need no wrapper: they implement hyper's traits themselves, and read into hyper's
+/// buffer without zeroing it first.
 ///
 /// Every method forwards: `poll_write`, `poll_write_vectored` and `poll_flush` to the same
 /// futures-io method, `poll_shutdown` to `poll_close` (for corio's sockets, a half-close of the
@@ -63,6 +86,7 @@ const READ_CHUNK: usize = 64 * 1024;
 /// ```
 pub struct CorioIo<T> {
     inner: T,
+    read_size: ReadSize,
 }
 
 impl<T> CorioIo<T> {
@@ -81,7 +105,10 @@ impl<T> CorioIo<T> {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn new(inner: T) -> CorioIo<T> {
-        CorioIo { inner }
+        CorioIo {
+            inner,
+            read_size: ReadSize(MIN_READ),
+        }
     }
 
     /// The wrapped stream.
@@ -139,7 +166,7 @@ impl<T: AsyncRead + Unpin> Read for CorioIo<T> {
         cx: &mut Context<'_>,
         mut buf: ReadBufCursor<'_>,
     ) -> Poll<io::Result<()>> {
-        let len = buf.remaining().min(READ_CHUNK);
+        let len = buf.remaining().min(self.read_size.0);
         if len == 0 {
             // No room: report nothing read, as tokio's readers do for a full buffer.
             return Poll::Ready(Ok(()));
@@ -151,6 +178,7 @@ impl<T: AsyncRead + Unpin> Read for CorioIo<T> {
             "CorioIo: the inner AsyncRead reported {n} bytes read into a {len}-byte buffer; its \
              poll_read must return at most buf.len()"
         );
+        self.read_size.record(n, len);
         // SAFETY: rule 2, `initialize_unfilled_to(len)` initialised the first `len` unfilled
         // bytes, and rule 3, `n <= len` was just checked; so rule 1 holds for `advance(n)`.
         unsafe { buf.advance(n) };

@@ -16,8 +16,9 @@
 //! are plain `recv`s and report nothing.
 
 use crate::loom::sync::atomic::{AtomicUsize, Ordering::Relaxed};
-use crate::net::stream::StreamSocket;
+use crate::net::stream::{as_iovecs, readv};
 use std::io::{self, IoSliceMut};
+use std::mem::MaybeUninit;
 use std::os::fd::{AsFd, AsRawFd};
 
 /// No read has blocked yet.
@@ -53,11 +54,43 @@ impl InqHint {
         socket: &std::net::TcpStream,
         bufs: &mut [IoSliceMut<'_>],
     ) -> io::Result<(usize, bool)> {
+        // SAFETY: `IoSliceMut` is ABI-compatible with `iovec` on Unix (std's documented
+        // guarantee), and each one describes a live slice, writable for its length, that `bufs`
+        // borrows mutably for the duration of the call.
+        unsafe { self.read_iovecs(socket, as_iovecs(bufs)) }
+    }
+
+    /// [`read`](Self::read) into memory that may be uninitialised (the kernel only writes it).
+    #[cfg_attr(not(feature = "hyper"), allow(dead_code))]
+    pub(crate) fn read_uninit(
+        &self,
+        socket: &std::net::TcpStream,
+        buf: &mut [MaybeUninit<u8>],
+    ) -> io::Result<(usize, bool)> {
+        let iovec = [libc::iovec {
+            iov_base: buf.as_mut_ptr().cast(),
+            iov_len: buf.len(),
+        }];
+        // SAFETY: the one `iovec` describes `buf`, writable for its length and borrowed mutably
+        // for the duration of the call; the kernel writes bytes there, never reads them.
+        unsafe { self.read_iovecs(socket, &iovec) }
+    }
+
+    /// # Safety
+    ///
+    /// Every `iovec` describes memory valid for writes of its length for the duration of the call.
+    unsafe fn read_iovecs(
+        &self,
+        socket: &std::net::TcpStream,
+        iovecs: &[libc::iovec],
+    ) -> io::Result<(usize, bool)> {
         if self.state.load(Relaxed) == ENABLED {
-            let (read, queued) = recv_reporting_queue(socket, bufs)?;
+            // SAFETY: the caller's guarantee.
+            let (read, queued) = unsafe { recv_reporting_queue(socket, iovecs) }?;
             return Ok((read, read > 0 && queued == Some(0)));
         }
-        match socket.read_bufs(bufs) {
+        // SAFETY: the caller's guarantee.
+        match unsafe { readv(socket.as_fd(), iovecs) } {
             Ok(read) => Ok((read, false)),
             Err(err) => {
                 if err.kind() == io::ErrorKind::WouldBlock {
@@ -104,27 +137,31 @@ fn enable(_socket: &std::net::TcpStream) -> bool {
     false
 }
 
-/// `recvmsg` into `bufs`, returning the bytes read and, if the kernel attached it, how many bytes
-/// are still queued (the `TCP_CM_INQ` control message).
+/// `recvmsg` into `iovecs`, returning the bytes read and, if the kernel attached it, how many
+/// bytes are still queued (the `TCP_CM_INQ` control message).
+///
+/// # Safety
+///
+/// Every `iovec` describes memory valid for writes of its length for the duration of the call.
 #[cfg(any(target_os = "linux", target_os = "android"))]
-fn recv_reporting_queue(
+unsafe fn recv_reporting_queue(
     socket: &std::net::TcpStream,
-    bufs: &mut [IoSliceMut<'_>],
+    iovecs: &[libc::iovec],
 ) -> io::Result<(usize, Option<usize>)> {
     // Room for one control message carrying a `c_int`, aligned for `cmsghdr` (CMSG_SPACE(4) is
     // 24 bytes on 64-bit Linux, 16 on 32-bit).
     let mut control = [0u64; 4];
     // SAFETY: an all-zero `msghdr` is valid (null pointers, zero lengths); the fields set below
-    // make it describe `bufs` and `control`.
+    // make it describe `iovecs` and `control`.
     let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
-    // `IoSliceMut` is ABI-compatible with `iovec` on Unix (std's documented guarantee).
-    msg.msg_iov = bufs.as_mut_ptr().cast();
-    msg.msg_iovlen = bufs.len() as _;
+    // recvmsg reads the `iovec` array and writes only the memory it describes.
+    msg.msg_iov = iovecs.as_ptr().cast_mut();
+    msg.msg_iovlen = iovecs.len() as _;
     msg.msg_control = control.as_mut_ptr().cast();
     msg.msg_controllen = std::mem::size_of_val(&control) as _;
-    // SAFETY: `msg` points at `bufs` (each a live, writable slice of its stated length) and at
-    // `control` (writable, of the stated length), all of which outlive the call; the descriptor is
-    // kept open by `socket`.
+    // SAFETY: `msg` points at `iovecs` (each describing writable memory, the caller's guarantee)
+    // and at `control` (writable, of the stated length), all of which outlive the call; the
+    // descriptor is kept open by `socket`.
     let read = unsafe { libc::recvmsg(socket.as_fd().as_raw_fd(), &mut msg, 0) };
     if read < 0 {
         return Err(io::Error::last_os_error());
@@ -149,12 +186,16 @@ fn recv_reporting_queue(
     Ok((read as usize, queued))
 }
 
+/// # Safety
+///
+/// Every `iovec` describes memory valid for writes of its length for the duration of the call.
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
-fn recv_reporting_queue(
+unsafe fn recv_reporting_queue(
     socket: &std::net::TcpStream,
-    bufs: &mut [IoSliceMut<'_>],
+    iovecs: &[libc::iovec],
 ) -> io::Result<(usize, Option<usize>)> {
-    socket.read_bufs(bufs).map(|read| (read, None))
+    // SAFETY: the caller's guarantee.
+    unsafe { readv(socket.as_fd(), iovecs) }.map(|read| (read, None))
 }
 
 #[cfg(all(test, any(target_os = "linux", target_os = "android")))]
@@ -168,6 +209,11 @@ mod tests {
         let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
         let (server, _) = listener.accept().unwrap();
         (client, server)
+    }
+
+    fn recv_into(socket: &TcpStream, buf: &mut [u8]) -> (usize, Option<usize>) {
+        // SAFETY: the iovecs describe `buf`, writable and borrowed for the call.
+        unsafe { recv_reporting_queue(socket, as_iovecs(&mut [IoSliceMut::new(buf)])) }.unwrap()
     }
 
     /// Waits until the peer's FIN has reached `socket` (`POLLRDHUP`).
@@ -196,12 +242,10 @@ mod tests {
         let mut peek = [0u8; 11];
         while server.peek(&mut peek).unwrap() < 11 {}
         let mut buf = [0u8; 5];
-        let (read, queued) =
-            recv_reporting_queue(&server, &mut [IoSliceMut::new(&mut buf)]).unwrap();
+        let (read, queued) = recv_into(&server, &mut buf);
         assert_eq!((read, queued), (5, Some(6)));
         let mut rest = [0u8; 64];
-        let (read, queued) =
-            recv_reporting_queue(&server, &mut [IoSliceMut::new(&mut rest)]).unwrap();
+        let (read, queued) = recv_into(&server, &mut rest);
         assert_eq!((read, queued), (6, Some(0)));
         // After the peer's FIN the kernel reports something left to read: the end-of-file.
         client.write_all(b"bye").unwrap();
@@ -209,8 +253,7 @@ mod tests {
         wait_for_fin(&server);
         let mut got = Vec::new();
         loop {
-            let (read, queued) =
-                recv_reporting_queue(&server, &mut [IoSliceMut::new(&mut rest)]).unwrap();
+            let (read, queued) = recv_into(&server, &mut rest);
             if read == 0 {
                 break;
             }

@@ -11,6 +11,7 @@ use socket2::{Domain, Protocol, SockRef, Socket, Type};
 use std::fmt;
 use std::future::poll_fn;
 use std::io::{self, IoSliceMut};
+use std::mem::MaybeUninit;
 use std::net::{Shutdown, SocketAddr};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::task::{Context, Poll};
@@ -269,6 +270,10 @@ impl AsyncStream for TcpStream {
 
     fn read_once(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<(usize, bool)> {
         self.inq.read(self.io.get_ref(), bufs)
+    }
+
+    fn read_once_uninit(&self, buf: &mut [MaybeUninit<u8>]) -> io::Result<(usize, bool)> {
+        self.inq.read_uninit(self.io.get_ref(), buf)
     }
 }
 
