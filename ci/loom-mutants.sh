@@ -22,6 +22,11 @@ mutants=(
     "lifo_drops_displaced       queue      every_pushed_task_runs_once"             # scheduler/shared.rs schedule_local
     "blocking_exit_keeps_idle   blocking   spawn_racing_idle_thread_exit"           # runtime/blocking.rs run_thread
     "join_set_drop_detaches     join_set   dropping_the_set_aborts_every_task"      # task/join_set.rs Drop
+    "parker_driver_no_notify    driver     park_driver_racing_unpark_returns"       # scheduler/park.rs unpark
+    "driver_turn_ignores_unpark driver     nonblocking_turn_racing_park_driver_and_unpark" # io/driver.rs turn
+    "timer_holder_no_fence      driver     timer_registered_racing_holder_park"     # scheduler/shared.rs timer_deadline_lowered
+    "timer_poll_skips_recheck   time       repoll_with_new_waker_racing_fire"       # time/sleep.rs poll_elapsed
+    "timers_next_wake_no_fence  time       next_wake_recompute_racing_insert"       # time/timers.rs recompute_next_wake
 )
 
 "${cargo[@]}" --no-run

@@ -7,7 +7,9 @@
 //!   many interleavings it explored and how long that took;
 //! - [`Counter`] and its [`DropGuard`]s count polls, wakes and drops, so models assert
 //!   exactly-once, not merely "no crash";
-//! - [`CountingWaker`] counts the wakes a `JoinHandle` or a `block_on` receives.
+//! - [`CountingWaker`] counts the wakes a `JoinHandle` or a `block_on` receives;
+//! - [`Outcomes`] records which way each execution of a model went, so a model can prove it
+//!   reaches every order of the race it is about.
 //!
 //! Bookkeeping uses std atomics on purpose: loom runs every modelled thread on the test's own OS
 //! thread, so std atomics are exact, and they add no interleaving to explore. Anything a model
@@ -263,5 +265,51 @@ impl Signal {
             state.1 = Some(waker);
             std::task::Poll::Pending
         })
+    }
+}
+
+/// Which outcomes the executions of one model reached, counted across all of them: a model
+/// asserts after its run that it reached each order of its race (a model whose executions all
+/// take one path proves nothing about the others). Keep one in a `static` per model.
+///
+/// Recording touches nothing loom sees, so it adds no interleaving.
+pub struct Outcomes(std::sync::Mutex<Vec<(&'static str, usize)>>);
+
+impl Outcomes {
+    pub const fn new() -> Outcomes {
+        Outcomes(std::sync::Mutex::new(Vec::new()))
+    }
+
+    /// Records that this execution reached `outcome`.
+    pub fn saw(&self, outcome: &'static str) {
+        let mut seen = self.0.lock().unwrap();
+        match seen.iter_mut().find(|(name, _)| *name == outcome) {
+            Some((_, count)) => *count += 1,
+            None => seen.push((outcome, 1)),
+        }
+    }
+
+    /// Prints how many executions reached each outcome, and forgets them.
+    ///
+    /// # Panics
+    ///
+    /// If an outcome of `expected` was never reached: the model does not explore that order of
+    /// its race (raise the preemption bound, or restructure the model), or the race cannot
+    /// happen the way the model's doc says.
+    pub fn assert_reached(&self, model: &str, expected: &[&'static str]) {
+        let seen = std::mem::take(&mut *self.0.lock().unwrap());
+        eprintln!("loom model {model}: outcomes {seen:?}");
+        for outcome in expected {
+            assert!(
+                seen.iter().any(|(name, _)| name == outcome),
+                "no execution of {model} reached \"{outcome}\" (reached: {seen:?})"
+            );
+        }
+    }
+}
+
+impl Default for Outcomes {
+    fn default() -> Self {
+        Outcomes::new()
     }
 }

@@ -145,7 +145,7 @@ impl Driver {
         let Some(mut state) = self.turn.try_lock() else {
             return 0;
         };
-        let timeout = if may_block() {
+        let timeout = if may_block() || crate::loom::mutant("driver_turn_ignores_unpark") {
             timeout
         } else {
             Some(Duration::ZERO)

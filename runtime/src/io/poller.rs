@@ -53,16 +53,33 @@ mod model {
 
     /// A poller with no sources: `wait` sleeps until `notify` (timeouts never expire under loom).
     pub(crate) struct Poller {
-        notified: Mutex<bool>,
+        state: Mutex<State>,
         condvar: Condvar,
+    }
+
+    struct State {
+        /// A `notify` not yet consumed by a `wait`.
+        notified: bool,
+        /// The timeout of the thread sleeping in `wait`, while one does.
+        sleeping: Option<Option<Duration>>,
     }
 
     impl Poller {
         pub(crate) fn new() -> io::Result<Poller> {
             Ok(Poller {
-                notified: Mutex::new(false),
+                state: Mutex::new(State {
+                    notified: false,
+                    sleeping: None,
+                }),
                 condvar: Condvar::new(),
             })
+        }
+
+        /// The timeout of the thread sleeping in `wait` (`Some(None)`: none), or `None` if no
+        /// thread sleeps there or a `notify` is about to wake it: what a model checks at rest.
+        pub(crate) fn sleeper(&self) -> Option<Option<Duration>> {
+            let state = self.state.lock();
+            state.sleeping.filter(|_| !state.notified)
         }
 
         pub(crate) fn supports_edge(&self) -> bool {
@@ -74,18 +91,20 @@ mod model {
             _events: &mut Events,
             timeout: Option<Duration>,
         ) -> io::Result<usize> {
-            let mut notified = self.notified.lock();
+            let mut state = self.state.lock();
             if timeout != Some(Duration::ZERO) {
-                while !*notified {
-                    notified = self.condvar.wait(notified);
+                while !state.notified {
+                    state.sleeping = Some(timeout);
+                    state = self.condvar.wait(state);
                 }
+                state.sleeping = None;
             }
-            *notified = false;
+            state.notified = false;
             Ok(0)
         }
 
         pub(crate) fn notify(&self) -> io::Result<()> {
-            *self.notified.lock() = true;
+            self.state.lock().notified = true;
             self.condvar.notify_one();
             Ok(())
         }

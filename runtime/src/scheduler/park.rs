@@ -92,6 +92,17 @@ impl WorkerParker {
         ready
     }
 
+    /// Models only: the state's name, to check that a parker comes to rest.
+    #[cfg(corio_loom)]
+    pub(crate) fn state_name(&self) -> &'static str {
+        match self.state.load(Acquire) {
+            EMPTY => "EMPTY",
+            PARKED_CONDVAR => "PARKED_CONDVAR",
+            PARKED_DRIVER => "PARKED_DRIVER",
+            _ => "NOTIFIED",
+        }
+    }
+
     /// Wakes the worker, wherever it sleeps; remembered if it is not asleep yet.
     pub(crate) fn unpark(&self, driver: &Driver) {
         // Release: publishes what the waker did before, for the parker's acquire.
@@ -102,6 +113,7 @@ impl WorkerParker {
                 drop(self.mutex.lock());
                 self.condvar.notify_one();
             }
+            PARKED_DRIVER if crate::loom::mutant("parker_driver_no_notify") => {}
             PARKED_DRIVER => driver.notify(),
             state => unreachable!("corio parker state {state}"),
         }

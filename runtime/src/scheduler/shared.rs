@@ -127,6 +127,25 @@ impl Shared {
         (counts, counts.0 == 0 && self.has_pending_work())
     }
 
+    /// Models only: worker `index`'s parker.
+    #[cfg(corio_loom)]
+    pub(crate) fn parker(&self, index: usize) -> &WorkerParker {
+        &self.remotes[index].parker
+    }
+
+    /// Models only: the worker holding the timer token, if any.
+    #[cfg(corio_loom)]
+    pub(crate) fn timer_holder_index(&self) -> Option<usize> {
+        Some(self.timer_holder.load(Acquire)).filter(|&holder| holder != NO_HOLDER)
+    }
+
+    /// Models only: hands the timer token to `holder` (for runtimes whose workers never run).
+    #[cfg(corio_loom)]
+    pub(crate) fn set_timer_holder(&self, holder: Option<usize>) {
+        self.timer_holder
+            .store(holder.unwrap_or(NO_HOLDER), Release);
+    }
+
     pub(crate) fn injector_len(&self) -> usize {
         self.injector.len()
     }
@@ -219,7 +238,9 @@ impl Shared {
     pub(crate) fn timer_deadline_lowered(&self) {
         // The registrar's half of the holder handshake: its `next_wake` update (in `Timers`) is
         // ordered before this load; the holder publishes itself, fences, then reads `next_wake`.
-        fence(SeqCst);
+        if !crate::loom::mutant("timer_holder_no_fence") {
+            fence(SeqCst);
+        }
         let holder = self.timer_holder.load(Relaxed);
         if holder != NO_HOLDER {
             self.remotes[holder].parker.unpark(&self.driver);

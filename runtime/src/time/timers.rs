@@ -6,8 +6,9 @@
 //!
 //! # Who fires timers
 //!
-//! 1. **Busy workers**, once per tick: one relaxed load of `next_wake`; only if a deadline is due is
-//!    the clock read and [`Timers::process`] run, which fires the due entries of the worker's own
+//! 1. **Busy workers**, every few ticks (`TIMER_CHECK_INTERVAL` in the worker loop): one relaxed
+//!    load of `next_wake`; only if a deadline is pending is the clock read, and only if one is due
+//!    is [`Timers::process`] run, which fires the due entries of the worker's own
 //!    wheel (locked) and of every other wheel it can `try_lock` — so a timer owned by a worker that
 //!    is stuck in a long poll fires through any other worker.
 //! 2. **The timer holder**: the first worker to park takes the timer token and sleeps with the
@@ -87,6 +88,12 @@ impl Timers {
             next_wake: AtomicU64::new(NONE),
             start: Instant::now(),
         }
+    }
+
+    /// Models only: the instant of tick 0, so a model can name exact ticks.
+    #[cfg(corio_loom)]
+    pub(crate) fn origin(&self) -> Instant {
+        self.start
     }
 
     /// The index of the wheel for timers registered outside the workers.
@@ -261,7 +268,9 @@ impl Timers {
         let stored = minimum();
         self.next_wake.store(stored, Release);
         // The recompute side of the handshake (module docs).
-        fence(SeqCst);
+        if !crate::loom::mutant("timers_next_wake_no_fence") {
+            fence(SeqCst);
+        }
         let again = minimum();
         self.next_wake.fetch_min(again, AcqRel);
         again < stored
