@@ -1,9 +1,10 @@
 //! `corio::fs::File`: read/write/append round trips; a 16 MiB transfer in chunks of at most
 //! 2 MiB, checked byte for byte; seeks; writes that complete in the background (they return while
 //! the pool cannot run them, a seek waits for them, dropping the file still lands them, their
-//! error surfaces once at the next operation); bytes read ahead given back before a write, a seek,
-//! `set_len` or `into_std`; the `&self` methods; many tasks reading at once; and a worker that
-//! keeps running other tasks while a file operation blocks (a FIFO whose writer has not come yet).
+//! error surfaces once at the next operation); a seek dropped behind a write moves nothing; bytes
+//! read ahead given back before a write, a seek, `set_len`, `try_clone` or `into_std`; the `&self`
+//! methods; many tasks reading at once; and a worker that keeps running other tasks while a file
+//! operation blocks (a FIFO whose writer has not come yet).
 //!
 //! Tests that must see an operation *in flight* use a runtime with one blocking thread and occupy
 //! it ([`PoolGate`]): jobs queue behind the gate, in order, until it opens. Nothing here depends
@@ -286,6 +287,28 @@ rt_test! {
         .unwrap();
     }
 
+    fn a_seek_dropped_while_waiting_for_a_write_does_not_move_the_cursor() {
+        let rt = gated_rt(WORKERS);
+        rt.block_on(async {
+            let dir = TempDir::new("seek-behind-write");
+            let path = dir.join("digits");
+            std::fs::write(&path, "0123456789")?;
+            let mut file = File::options().read(true).write(true).open(&path).await?;
+
+            let gate = PoolGate::close().await;
+            assert_eq!(file.write(b"ab").await?, 2);
+            // Polled once behind the write in flight, then dropped: its seek never started.
+            assert!(file.seek(SeekFrom::Start(8)).now_or_never().is_none());
+            drop(gate);
+            assert_eq!(file.stream_position().await?, 2);
+            let mut rest = Vec::new();
+            file.read_to_end(&mut rest).await?;
+            assert_eq!(rest, b"23456789");
+            Result::Ok(())
+        })
+        .unwrap();
+    }
+
     fn write_returns_before_the_pool_runs_it_and_a_seek_waits_for_it() {
         let rt = gated_rt(WORKERS);
         rt.block_on(async {
@@ -414,9 +437,13 @@ rt_test! {
             let mut file = File::options().read(true).write(true).open(&path).await?;
 
             leave_read_ahead(&mut file, 10, 50).await;
-            file.set_len(80).await?;
-            assert_eq!(file.stream_position().await?, 10);
-            assert_eq!(file.metadata().await?.len(), 80);
+            // Truncated inside the bytes read ahead: reads must not serve the cut-off ones.
+            file.set_len(30).await?;
+            assert_eq!(file.metadata().await?.len(), 30);
+            let mut rest = Vec::new();
+            file.read_to_end(&mut rest).await?;
+            assert_eq!(rest, data[10..30]);
+            assert_eq!(file.seek(SeekFrom::Current(-20)).await?, 10);
 
             leave_read_ahead(&mut file, 5, 40).await;
             let mut std_file = file.into_std().await;
@@ -426,6 +453,32 @@ rt_test! {
             leave_read_ahead(&mut file, 5, 40).await;
             let mut std_file = file.try_into_std().expect("nothing in flight");
             assert_eq!(std::io::Seek::stream_position(&mut std_file)?, 20);
+            Result::Ok(())
+        })
+        .unwrap();
+    }
+
+    fn read_ahead_is_given_back_before_try_clone() {
+        let rt = gated_rt(WORKERS);
+        rt.block_on(async {
+            let dir = TempDir::new("read-ahead-clone");
+            let path = dir.join("f");
+            let data = pattern(100);
+            std::fs::write(&path, &data)?;
+            let mut file = File::options().read(true).write(true).open(&path).await?;
+
+            assert_eq!(leave_read_ahead(&mut file, 10, 30).await, data[..10]);
+            let mut twin = file.try_clone().await?;
+            // The twin shares the cursor: it must be where this file's caller stopped reading.
+            assert_eq!(twin.stream_position().await?, 10);
+            twin.write_all(b"XY").await?;
+            twin.flush().await?;
+            let mut expected = data.clone();
+            expected[10..12].copy_from_slice(b"XY");
+            assert_eq!(std::fs::read(&path)?, expected, "the twin writes where the reader stopped");
+            let mut next = [0; 3];
+            file.read_exact(&mut next).await?;
+            assert_eq!(next, expected[12..15], "the file reads on from the shared cursor");
             Result::Ok(())
         })
         .unwrap();
@@ -540,11 +593,14 @@ rt_test! {
             });
             // Opening a FIFO for reading blocks until a writer opens it. One reader per worker:
             // were any file call made on a worker, every worker would be stuck in one.
+            let opened = Arc::new(AtomicUsize::new(0));
             let readers: Vec<_> = (0..WORKERS)
                 .map(|_| {
                     let fifo = fifo.clone();
+                    let opened = opened.clone();
                     corio::spawn(async move {
                         let mut file = File::open(&fifo).await?;
+                        opened.fetch_add(1, SeqCst);
                         let mut contents = Vec::new();
                         file.read_to_end(&mut contents).await?;
                         Result::Ok(contents)
@@ -562,8 +618,14 @@ rt_test! {
                 "no writer has opened the FIFO yet"
             );
 
+            // The writer stays open until every reader has opened (a reader whose open job had
+            // not started yet would otherwise wait for a writer forever), then writes and closes.
             corio::task::spawn_blocking(move || {
                 let mut writer = std::fs::OpenOptions::new().write(true).open(&fifo)?;
+                assert!(
+                    support::wait_for(|| opened.load(SeqCst) == WORKERS),
+                    "the readers never opened the FIFO"
+                );
                 writer.write_all(b"through the pipe")
             })
             .await

@@ -2,7 +2,8 @@
 //! unchanged (`NotFound` stays `NotFound`, with its OS code); a directory listing of more entries
 //! than one batch yields exactly the entries created, with their types; outside a runtime every
 //! operation panics with the runtime's message; after the runtime shut down, an operation fails
-//! with `Other` instead of hanging; every future and type is `Send` (and the types `Sync + Unpin`).
+//! with `Other` instead of hanging, and a write it cancelled is still reported by `flush`; every
+//! future and type is `Send` (and the types `Sync + Unpin`).
 //!
 //! Runs on one worker and on four (`support::rt_test!`).
 
@@ -335,6 +336,38 @@ rt_test! {
             // The file itself is intact and can be taken back.
             let std_file = file.into_std().await;
             assert_eq!(std_file.metadata().unwrap().len(), 1);
+        });
+        assert_eq!(std::fs::read(&path).unwrap(), b"x");
+    }
+
+    fn a_write_cancelled_by_shutdown_is_reported_after_the_methods_that_do_not_report() {
+        let rt = rt();
+        let dir = TempDir::new("shutdown-unreported");
+        let path = dir.join("f");
+        std::fs::write(&path, "x").unwrap();
+        let handle = rt.handle().clone();
+        let std_file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        drop(rt);
+
+        handle.block_on(async {
+            let mut file = File::from_std(std_file);
+            // `metadata`, `set_permissions` and `try_clone` wait for the write but leave its error
+            // to the next operation that reports write errors (each fails: its own job is
+            // cancelled too). The bytes never landed: `flush` must say so, once.
+            let permissions = std::fs::metadata(&path).unwrap().permissions();
+            for method in 0..3 {
+                assert_eq!(file.write(b"lost").await.unwrap(), 4);
+                let err = match method {
+                    0 => file.metadata().await.map(drop).unwrap_err(),
+                    1 => file.set_permissions(permissions.clone()).await.unwrap_err(),
+                    _ => file.try_clone().await.map(drop).unwrap_err(),
+                };
+                assert_eq!(err.kind(), ErrorKind::Other, "method {method}: {err}");
+                let err = file.flush().await.unwrap_err();
+                assert_eq!(err.kind(), ErrorKind::Other, "method {method}: {err}");
+                assert!(err.to_string().contains("shut down"), "method {method}: {err}");
+                file.flush().await.unwrap();
+            }
         });
         assert_eq!(std::fs::read(&path).unwrap(), b"x");
     }

@@ -56,6 +56,15 @@ impl Buf {
         -i64::try_from(ahead).expect("a file buffer never exceeds i64::MAX bytes")
     }
 
+    /// Blocking: moves `file`'s cursor back over the payload (bytes read ahead) and forgets it. A
+    /// file that cannot seek (a pipe) keeps the payload, for later reads.
+    pub(super) fn give_back(&mut self, file: &StdFile) {
+        let (pos, end) = (self.pos, self.end);
+        if rewind(file, self.discard_read_ahead()).is_err() {
+            (self.pos, self.end) = (pos, end);
+        }
+    }
+
     /// Blocking: reads at most `len` bytes from `file` as the new payload (retrying a read
     /// interrupted by a signal); returns how many (0 at end of file).
     pub(super) fn read_from(&mut self, mut file: &StdFile, len: usize) -> io::Result<usize> {
@@ -122,5 +131,35 @@ mod tests {
         assert_eq!(buf.discard_read_ahead(), -6);
         assert!(buf.is_empty());
         assert_eq!(buf.discard_read_ahead(), 0);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn giving_back_rewinds_a_file_and_keeps_what_a_socket_sent() {
+        use std::os::fd::OwnedFd;
+        use std::os::unix::net::UnixStream;
+
+        let path =
+            std::env::temp_dir().join(format!("corio-fs-buf-give-back-{}", std::process::id()));
+        std::fs::write(&path, b"0123456789").unwrap();
+        let file = StdFile::open(&path).unwrap();
+        let mut buf = Buf::default();
+        assert_eq!(buf.read_from(&file, 6).unwrap(), 6);
+        buf.copy_to(&mut [0; 2]);
+        buf.give_back(&file);
+        assert!(buf.is_empty());
+        assert_eq!((&file).stream_position().unwrap(), 2);
+        std::fs::remove_file(&path).unwrap();
+
+        // A socket cannot seek: the bytes read ahead stay for later reads.
+        let (writer, reader) = UnixStream::pair().unwrap();
+        (&writer).write_all(b"abc").unwrap();
+        let socket = StdFile::from(OwnedFd::from(reader));
+        assert_eq!(buf.read_from(&socket, 3).unwrap(), 3);
+        buf.copy_to(&mut [0; 1]);
+        buf.give_back(&socket);
+        let mut rest = [0; 2];
+        assert_eq!(buf.copy_to(&mut rest), 2);
+        assert_eq!(&rest, b"bc");
     }
 }

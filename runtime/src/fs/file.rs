@@ -355,7 +355,7 @@ impl File {
     /// Panics outside a corio runtime.
     pub async fn metadata(&self) -> io::Result<Metadata> {
         let mut inner = self.inner.lock().await;
-        inner.settle().await?;
+        inner.settle().await;
         inner
             .run(
                 &self.std,
@@ -393,7 +393,7 @@ impl File {
     /// Panics outside a corio runtime.
     pub async fn set_permissions(&self, permissions: Permissions) -> io::Result<()> {
         let mut inner = self.inner.lock().await;
-        inner.settle().await?;
+        inner.settle().await;
         inner
             .run(
                 &self.std,
@@ -404,7 +404,8 @@ impl File {
     }
 
     /// A second `File` on the same open file (a duplicated descriptor), once every operation in
-    /// flight has finished.
+    /// flight has finished. Bytes read ahead are given back first (the clone's cursor is where
+    /// this file's caller stopped reading).
     ///
     /// Both share one cursor, but each has its own buffer and its own operation in flight: use
     /// them one at a time, and `flush().await` the one before switching to the other.
@@ -439,11 +440,15 @@ impl File {
     /// Panics outside a corio runtime.
     pub async fn try_clone(&self) -> io::Result<File> {
         let mut inner = self.inner.lock().await;
-        inner.settle().await?;
+        inner.settle().await;
         inner
             .run(
                 &self.std,
-                |file, _| Operation::Clone(file.try_clone()),
+                |file, buf| {
+                    // The clone shares the cursor: it must start where the caller stopped reading.
+                    buf.give_back(file);
+                    Operation::Clone(file.try_clone())
+                },
                 Operation::cloned,
             )
             .await
@@ -481,9 +486,9 @@ impl File {
     pub async fn into_std(self) -> StdFile {
         let File { std, inner, .. } = self;
         let mut inner = inner.into_inner();
-        // The only error is a job cancelled by the runtime's shutdown before it started: it dropped
-        // its handle on the file unrun, and there is no one to report that to.
-        let _ = inner.settle().await;
+        // A job cancelled by the runtime's shutdown dropped its handle on the file unrun; its error
+        // is left in `inner`, with no one to report it to.
+        inner.settle().await;
         give_back_read_ahead(&std, &mut inner);
         Arc::try_unwrap(std).unwrap_or_else(|_| {
             unreachable!("corio::fs::File: an idle file's std handle is held by no job")

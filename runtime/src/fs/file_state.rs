@@ -96,14 +96,17 @@ impl Inner {
         }
     }
 
-    /// Waits until the file is idle; a failed background write stays in `write_err`.
-    pub(super) async fn settle(&mut self) -> io::Result<()> {
-        poll_fn(|cx| self.poll_complete(cx)).await.map(drop)
+    /// Waits until the file is idle; a failed background write stays in `write_err`, and so does
+    /// a job the runtime's shutdown cancelled (it may have been a write whose bytes are lost).
+    pub(super) async fn settle(&mut self) {
+        if let Err(err) = poll_fn(|cx| self.poll_complete(cx)).await {
+            self.defer_err(err);
+        }
     }
 
     /// Waits until the file is idle, then reports a failed background write.
     pub(super) async fn settle_reporting(&mut self) -> io::Result<()> {
-        self.settle().await?;
+        self.settle().await;
         self.take_write_err()
     }
 

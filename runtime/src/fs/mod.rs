@@ -26,9 +26,10 @@
 //!
 //! 1. **No file system call runs on a worker.** Each one (opening, reading, `fsync`, `stat`, ...)
 //!    is a job on the blocking pool; the awaiting task is parked meanwhile, so its worker keeps
-//!    running other tasks. The only exception is the in-kernel cursor move (`lseek`, which does
-//!    no I/O) that [`File::into_std`] and [`File::try_into_std`] make to give back bytes read
-//!    ahead.
+//!    running other tasks. The exceptions: the in-kernel cursor move (`lseek`, which does no I/O)
+//!    that [`File::into_std`] and [`File::try_into_std`] make to give back bytes read ahead, and
+//!    `close`, which runs where the last handle on a file or directory listing is dropped (like
+//!    tokio).
 //! 2. **Outside a runtime, the first poll panics** with the message of
 //!    [`Handle::current`](crate::Handle::current): there is no pool to run the job on.
 //! 3. **Errors pass through unchanged.** What std returns — its kind, its OS error code — is what
@@ -47,8 +48,8 @@
 //!      one in flight. So a seek after a write seeks after the bytes land, `sync_all` covers
 //!      every write before it, and `metadata` sees the length they made;
 //!    - bytes read ahead (fetched for a poll whose caller then asked for fewer, or went away) are
-//!      handed to later reads; a write, seek or `set_len` first moves the file's cursor back over
-//!      them, so the file position is always the one the caller has seen.
+//!      handed to later reads; a write, seek, `set_len` or `try_clone` first moves the file's
+//!      cursor back over them, so the file position is always the one the caller has seen.
 //! 5. **Dropping a `File` loses no write that returned `Ok`.** The job in flight owns a handle on
 //!    the file and the bytes to write; it runs to completion on the pool, with no one to tell if
 //!    it fails. So, like tokio (and unlike a `BufWriter`), written data lands without a flush —
@@ -57,11 +58,12 @@
 //!    `sync_all().await` is the way to know it is on disk.
 //! 6. **A futures-io `poll_*` call that returned `Pending` continues its operation** when polled
 //!    again. In particular `poll_seek` returns the result of the seek in flight when it was
-//!    started for the same target, and otherwise starts its own. A dropped seek future still moves
-//!    the cursor, and a new seek to the same target takes over its result: after a
-//!    `seek(SeekFrom::Current(n))` future is dropped mid-flight, an identical seek does not move
-//!    the cursor a second time. `poll_close` is `poll_flush`: the file closes when the `File`
-//!    (and its last job) is dropped.
+//!    started for the same target, and otherwise starts its own. A seek future dropped once its
+//!    seek started still moves the cursor, and a new seek to the same target takes over its
+//!    result: after a `seek(SeekFrom::Current(n))` future is dropped mid-flight, an identical seek
+//!    does not move the cursor a second time. (One dropped while it still waited for the
+//!    operation before it — a write, say — never started, and moves nothing.) `poll_close` is
+//!    `poll_flush`: the file closes when the `File` (and its last job) is dropped.
 //! 7. **A directory listing is read in batches** (`read_dir.rs`): one job fetches several entries,
 //!    and their file types with them (which costs a `stat` on file systems that do not report
 //!    it), so [`ReadDir::next_entry`] mostly returns without a trip to the pool.
