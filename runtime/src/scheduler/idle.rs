@@ -22,6 +22,11 @@
 //!    that may be blocked (a loom model, `idle::queued_work_behind_a_blocked_worker`, found this).
 //! 5. **A worker that took a batch from the injector and left more in its deque** wakes a sleeper
 //!    to steal it, for the same reason.
+//! 6. **Tasks the I/O driver or the timers wake onto a worker count as one batch**: while the
+//!    worker dispatches them (with its core lent), rule 1 is not applied per wake; once the worker
+//!    counts itself awake it wakes a sleeper only if its deque holds work beyond the LIFO slot it
+//!    runs next. A lone event or timer so costs no futex call, and a batch still gets a second
+//!    worker (tokio's rule for driver wake-ups too).
 //!
 //! Rules 1 and 4 form a store/load handshake: the pusher stores the task and then loads `searching`;
 //! the parker stores `searching - 1` and then loads the queues. Each side puts a `fence(SeqCst)`

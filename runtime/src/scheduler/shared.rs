@@ -207,8 +207,11 @@ impl Shared {
                 }
             }
         }
-        // Idle rule 1: new work may need a worker to find it.
-        this.notify_parked();
+        // Idle rule 1: new work may need a worker to find it — unless it is part of a batch the
+        // driver or the timers wake onto this worker, which announces the batch once after.
+        if !worker.waking_batch.get() {
+            this.notify_parked();
+        }
         Ok(())
     }
 

@@ -63,6 +63,9 @@ pub(crate) struct WorkerContext {
     pub(crate) core: RefCell<Option<Box<Core>>>,
     /// True while a task is being polled: the only time `block_in_place` may hand the core off.
     polling_task: std::cell::Cell<bool>,
+    /// True while the I/O driver or the timers wake tasks onto this worker with the core lent
+    /// (`with_core_lent`): those wakes skip idle rule 1, and the batch is announced once after.
+    pub(crate) waking_batch: std::cell::Cell<bool>,
 }
 
 /// The cores and the matching remote halves for `num_workers` workers.
@@ -91,6 +94,7 @@ pub(crate) fn run(shared: Arc<Shared>, index: usize, core: Box<Core>) {
         index,
         core: RefCell::new(None),
         polling_task: std::cell::Cell::new(false),
+        waking_batch: std::cell::Cell::new(false),
     };
     context::enter_worker(&worker, || {
         if let Some(core) = worker.run(core) {
@@ -110,6 +114,7 @@ impl WorkerContext {
                     let now = Instant::now();
                     if shared.timers.now_tick(now) >= due {
                         core = self.fire_timers(core, now).0;
+                        self.announce_batch(&core);
                     }
                 }
             }
@@ -119,6 +124,7 @@ impl WorkerContext {
             {
                 // Nobody sleeps in the driver: look at it without blocking.
                 core = self.poll_driver(core, Some(std::time::Duration::ZERO)).0;
+                self.announce_batch(&core);
             }
             if let Some(task) = self.next_task(&mut core) {
                 core = self.run_task(task, core)?;
@@ -163,15 +169,31 @@ impl WorkerContext {
     /// Runs `f` — which wakes tasks but polls none — with the core in the context, so the woken
     /// tasks queue locally. The core cannot be handed off meanwhile: `block_in_place` hands it off
     /// only from inside a task poll.
+    ///
+    /// The wakes of the batch do not each apply idle rule 1 (`waking_batch`): the last one lands in
+    /// the LIFO slot, which this worker runs next, and the others in the deque; the caller then
+    /// calls [`announce_batch`](Self::announce_batch) once it is awake, which wakes a sleeper only
+    /// if the deque holds work to steal. So a lone event or timer costs no futex call.
     fn with_core_lent<R>(&self, core: Box<Core>, f: impl FnOnce() -> R) -> (Box<Core>, R) {
         *self.core.borrow_mut() = Some(core);
+        self.waking_batch.set(true);
         let result = f();
+        self.waking_batch.set(false);
         let core = self
             .core
             .borrow_mut()
             .take()
             .expect("a corio worker's core was taken outside a task poll");
         (core, result)
+    }
+
+    /// Idle rule 6: announces a batch woken with the core lent, once this worker counts as awake:
+    /// if the deque holds tasks (beyond the LIFO slot this worker runs next), a sleeper may steal
+    /// them.
+    fn announce_batch(&self, core: &Core) {
+        if !core.run_queue.is_empty() && !crate::loom::mutant("idle_batch_not_announced") {
+            self.shared.notify_parked();
+        }
     }
 
     fn next_task(&self, core: &mut Core) -> Option<Notified> {
@@ -315,6 +337,7 @@ impl WorkerContext {
                 core = back;
                 if ready + fired > 0 && shared.idle.unpark_worker_by_id(self.index) {
                     // Awake by its own hand, with the woken tasks in its queue: not searching.
+                    self.announce_batch(&core);
                     break;
                 }
             } else {
