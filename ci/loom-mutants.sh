@@ -19,6 +19,7 @@ mutants=(
     "idle_no_recheck            idle       remote_spawn_racing_park_is_run"         # scheduler/worker.rs park (rule 4)
     "idle_notify_skips_unpark   idle       remote_spawn_racing_park_is_run"         # scheduler/shared.rs notify_parked (rule 1)
     "idle_last_searcher_skips_wake idle    last_searcher_finding_work_wakes_another" # scheduler/worker.rs run_task (rule 3)
+    "idle_batch_not_announced   idle       timer_batch_on_a_blocked_holder_wakes_another" # scheduler/worker.rs announce_batch (rule 6)
     "lifo_drops_displaced       queue      every_pushed_task_runs_once"             # scheduler/shared.rs schedule_local
     "blocking_exit_keeps_idle   blocking   spawn_racing_idle_thread_exit"           # runtime/blocking.rs run_thread
     "join_set_drop_detaches     join_set   dropping_the_set_aborts_every_task"      # task/join_set.rs Drop

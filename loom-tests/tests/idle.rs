@@ -17,12 +17,22 @@
 //!   fence there is invisible to these models (with crossbeam's lock-free deque it would not be).
 //! - At most two workers and a few tasks; `LOOM_MAX_PREEMPTIONS` bounds the preemptions. A task
 //!   that blocks its worker until another task runs is covered while a second worker exists
-//!   (`queued_work_behind_a_blocked_worker`).
+//!   (`queued_work_behind_a_blocked_worker`), and so is a batch of tasks the timers wake onto the
+//!   timer holder, firing sleeps of its own wheel (rule 6,
+//!   `timer_batch_on_a_blocked_holder_wakes_another`). A batch fired by a busy worker's periodic
+//!   timer check, or woken by I/O events (the loom poller has no sources), is not modelled.
 #![cfg(corio_loom)]
 
-use corio_loom_tests::{model, model_heavy, poll_once, runtime, wait_for_rest, Counter, Latch};
+use corio::__loom as internals;
+use corio::time::Sleep;
+use corio_loom_tests::{
+    model, model_heavy, poll_once, runtime, wait_for_rest, Counter, Latch, Outcomes,
+};
 use loom::thread;
-use std::task::Poll;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::{Duration, Instant};
 
 /// A task spawned from outside the runtime while the only worker searches and goes to park is
 /// always run (idle rules 1 and 4), and the worker then comes to rest.
@@ -152,4 +162,202 @@ fn shutdown_racing_park_and_spawn() {
             Poll::Pending => panic!("a JoinHandle is unresolved after shutdown"),
         }
     });
+}
+
+/// Idle rule 6: a batch of timer wake-ups queued on the timer holder is announced to the other
+/// worker. Two workers; two tasks each wait for a `Sleep` an hour away.
+///
+/// 1. One worker is held in a task, so the other polls both sleeps: they register in its own wheel.
+///    Then the held worker is released. At rest, if the first worker parked first, it holds the
+///    timer token and sleeps in the driver, while the released one sleeps on its condition variable
+///    (else the model only shuts the runtime down: see below).
+/// 2. The model resets both sleeps to a deadline the clock has passed. The first reset unparks the
+///    holder, which fires what is due with its core lent; when both fire in one batch, both tasks
+///    queue on the holder (the last in its LIFO slot, the other in its deque) and neither wake
+///    notifies the sleeper.
+/// 3. Each task, past its sleep, blocks its worker until the other has run if the other is woken
+///    by then. So the first task of a batch to run blocks the holder with the other in its deque:
+///    the holder's announcement of the batch must wake the sleeper to steal it, or the runtime
+///    deadlocks (mutant `idle_batch_not_announced`).
+///
+/// Each task runs past its sleep once, each sleep is woken once, each future is dropped once.
+/// Executions must reach a task that waited for the other (a batch) and runs where none did (the
+/// firings split, or the other worker stole the first task before the holder ran the second).
+///
+/// Why this shape:
+/// - A task waits only for a sibling already woken (its sleep's waker, wrapped, counts the wake).
+///   If the firings split, the sibling's sleep fires on a later pass of the holder, which a
+///   blocked worker never makes: a task that blocks its worker stalls that worker's timers, and no
+///   rule covers that.
+/// - The sleeps sit in the holder's own wheel, which it `lock`s rather than `try_lock`s. A holder
+///   whose `try_lock` of a due wheel fails (here: while the model's reset holds it) goes round its
+///   park loop with a zero timeout until the lock is free; loom cannot preempt that busy-wait and
+///   fails the model ("exceeded maximum number of branches"). So when the released worker took the
+///   token (it parked before the other), the model stops there; that outcome is recorded, not
+///   required. (Waiting instead for the token before the release costs twice the executions.)
+/// - The wheels run on the real clock: the reset deadline, tick 1, is due once a millisecond has
+///   passed since the runtime started, and a reset to it still links the sleep (no wheel has
+///   processed tick 1, since nothing was due). Each execution waits out that millisecond (most of
+///   the model's time) right after building the runtime. A parking holder reads the clock, then
+///   `next_wake`: one that read the clock before tick 1 and `next_wake` after the resets would
+///   sleep where a slower run of the same interleaving would not, which loom reports as a model
+///   that is not deterministic. Waiting first, a reading taken before the wait is paired with a
+///   `next_wake` read long before the resets (both workers run tasks in between).
+#[test]
+fn timer_batch_on_a_blocked_holder_wakes_another() {
+    static OUTCOMES: Outcomes = Outcomes::new();
+    model_heavy(|| {
+        let runtime = runtime(2);
+        let handle = runtime.handle();
+        let due = internals::time::instant(handle, 1);
+        let now = Instant::now();
+        if now < due {
+            std::thread::sleep(due - now);
+        }
+        let (held, release) = (Latch::new(), Latch::new());
+        let holding = {
+            let (held, release) = (held.clone(), release.clone());
+            runtime.spawn(async move {
+                held.count_down();
+                release.wait_for(1);
+            })
+        };
+        held.wait_for(1);
+
+        let registered = Latch::new();
+        let (dropped, waited) = (Counter::new(), Counter::new());
+        let sleepers: [SleepingTask; 2] = Default::default();
+        let joins: Vec<_> = (0..2)
+            .map(|me| {
+                let (mine, other) = (sleepers[me].clone(), sleepers[1 - me].clone());
+                let (registered, guard, waited) =
+                    (registered.clone(), dropped.guard(), waited.clone());
+                runtime.spawn(async move {
+                    let _future_owns = guard;
+                    mine.sleep_over(&registered).await;
+                    mine.ran.count_down();
+                    mine.ran_count.incr();
+                    if other.woken.get() > 0 {
+                        if other.ran_count.get() == 0 {
+                            waited.incr();
+                        }
+                        other.ran.wait_for(1);
+                    }
+                })
+            })
+            .collect();
+        registered.wait_for(2);
+        release.count_down();
+        wait_for_rest(handle, 2);
+        // Counted parked, a worker may not have taken the token yet. The worker that polled the
+        // sleeps has polled twice, the released one once.
+        let holder = loop {
+            match internals::timer_holder(handle) {
+                Some(holder) => break holder,
+                None => thread::yield_now(),
+            }
+        };
+        if runtime.metrics().worker_poll_count(holder) != 2 {
+            // The released worker parked first and took the token: its holder would `try_lock`
+            // the wheel of the sleeps. Shutdown cancels both tasks.
+            drop(runtime);
+            assert_eq!(dropped.get(), 2);
+            OUTCOMES.saw("the released worker took the token (not exercised)");
+            return;
+        }
+
+        for sleeper in &sleepers {
+            sleeper.reset(due);
+        }
+        runtime.block_on(async {
+            holding.await.unwrap();
+            for join in joins {
+                join.await.unwrap();
+            }
+        });
+        for sleeper in &sleepers {
+            assert_eq!(
+                sleeper.woken.get(),
+                1,
+                "a sleep's waker was woken other than once"
+            );
+            assert_eq!(sleeper.ran_count.get(), 1);
+        }
+        assert_eq!(dropped.get(), 2);
+        OUTCOMES.saw(if waited.get() > 0 {
+            "a woken task waited for the other"
+        } else {
+            "no task waited"
+        });
+        // The sleeps (kept by `sleepers`) are deregistered after the workers have exited.
+        drop(runtime);
+    });
+    OUTCOMES.assert_reached(
+        "timer_batch_on_a_blocked_holder_wakes_another",
+        &["a woken task waited for the other", "no task waited"],
+    );
+}
+
+/// One task of `timer_batch_on_a_blocked_holder_wakes_another`: the `Sleep` it waits for, shared
+/// with the model thread (which resets it), and what the task has done.
+#[derive(Clone, Default)]
+struct SleepingTask {
+    /// `None` until the task's first poll creates it.
+    sleep: loom::sync::Arc<loom::sync::Mutex<Option<Pin<Box<Sleep>>>>>,
+    /// Wakes of the sleep's waker (each counted before the task is woken).
+    woken: Counter,
+    /// The task ran past its sleep: a latch the other task blocks on, and the same as a count
+    /// that adds no interleaving, for the outcome.
+    ran: Latch,
+    ran_count: Counter,
+}
+
+impl SleepingTask {
+    /// Waits for the sleep, which the first poll creates an hour away and registers (then counts
+    /// down `registered`). The sleep is polled with a waker that counts its wakes.
+    fn sleep_over(&self, registered: &Latch) -> impl Future<Output = ()> + Send + 'static {
+        let (this, registered) = (self.clone(), registered.clone());
+        std::future::poll_fn(move |cx| {
+            let waker = Waker::from(std::sync::Arc::new(CountedWake {
+                woken: this.woken.clone(),
+                task: cx.waker().clone(),
+            }));
+            let (polled, first) = {
+                let mut slot = this.sleep.lock().unwrap();
+                let first = slot.is_none();
+                let sleep = slot
+                    .get_or_insert_with(|| Box::pin(corio::time::sleep(Duration::from_secs(3600))));
+                (sleep.as_mut().poll(&mut Context::from_waker(&waker)), first)
+            };
+            if first {
+                assert!(polled.is_pending(), "an hour's sleep was over at once");
+                registered.count_down();
+            }
+            polled
+        })
+    }
+
+    /// Moves the (registered) sleep's deadline to `deadline`.
+    fn reset(&self, deadline: Instant) {
+        let mut slot = self.sleep.lock().unwrap();
+        let sleep = slot.as_mut().expect("the task registered its sleep");
+        sleep.as_mut().reset(deadline);
+    }
+}
+
+/// A sleep's waker that counts its wakes, then wakes the task.
+struct CountedWake {
+    woken: Counter,
+    task: Waker,
+}
+
+impl Wake for CountedWake {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &std::sync::Arc<Self>) {
+        self.woken.incr();
+        self.task.wake_by_ref();
+    }
 }
