@@ -76,7 +76,9 @@ fn fire_at(handle: &Handle, ms: u64) -> thread::JoinHandle<usize> {
 /// (any worker fires the shared wheel): the timer fires at most once, its waker is woken exactly
 /// once if it fired and never if it did not, never after a drop that found it unfired (the drop
 /// takes the wheel lock, so a firer that had not yet taken the waker can no longer reach it),
-/// and no clone of it is left anywhere. Nothing is left to fire afterwards.
+/// and no clone of it is left anywhere. Nothing is left to fire afterwards. A drop that finds the
+/// timer released by its firer frees it without the lock: the firer must be done with the node
+/// by then (mutant `timer_released_before_take`, a use after free).
 #[test]
 fn drop_racing_fire_wakes_at_most_once() {
     static OUTCOMES: Outcomes = Outcomes::new();

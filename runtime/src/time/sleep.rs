@@ -123,10 +123,10 @@ impl Sleep {
             return;
         };
         let shared = &handle.inner;
-        let when = shared.timers.deadline_tick(deadline);
+        let deadline = shared.timers.deadline(deadline);
         // SAFETY: the node is pinned inside this `Sleep`, registered, and deregistered in its
         // drop before it is freed.
-        let registered = unsafe { shared.timers.reset(&this.node, when) };
+        let registered = unsafe { shared.timers.reset(&this.node, deadline) };
         note_registered(shared, registered);
     }
 }
@@ -178,10 +178,10 @@ impl Sleep {
             _ => shared.timers.shared_wheel(),
         });
         node.register_waker(cx.waker());
-        let when = shared.timers.deadline_tick(*this.deadline);
+        let deadline = shared.timers.deadline(*this.deadline);
         // SAFETY: the node is pinned inside this `Sleep`, not linked yet, and deregistered in its
         // drop before it is freed.
-        let registered = unsafe { shared.timers.register(wheel, node, when) };
+        let registered = unsafe { shared.timers.register(wheel, node, deadline) };
         let fired = matches!(registered, Registered::Fired);
         note_registered(shared, registered);
         if fired {

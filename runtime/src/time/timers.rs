@@ -2,7 +2,15 @@
 //!
 //! A `Sleep` registers on its first poll into the wheel of the worker polling it (the shared wheel
 //! when the poller is not a worker, e.g. `block_on` on the main thread) and stays there for life,
-//! even if its task is later stolen by another worker: a cancel or reset locks only that wheel.
+//! even if its task is later stolen by another worker: a cancel or reset locks only that wheel,
+//! and dropping a `Sleep` that has fired locks nothing (entry rule 2).
+//!
+//! # Wake order
+//!
+//! A wheel has 1 ms ticks and a deadline rounds up to its tick, so a timer is up to 1 ms late by
+//! design. When a tick fires many timers, `process` wakes them earliest exact deadline first
+//! (each node keeps its deadline's place within the tick), so the tasks that queue first are the
+//! ones that waited longest; the ones a busy tick runs last were the least late.
 //!
 //! # Who fires timers
 //!
@@ -39,11 +47,12 @@ use std::time::{Duration, Instant};
 const NONE: u64 = u64::MAX;
 
 /// The latest deadline tick (about 146 million years): far below the sentinels `NONE` here and
-/// `FIRED`/`UNREGISTERED` in `entry.rs`, which a clamped deadline must never equal.
+/// `UNREGISTERED`/`FIRED`/`RELEASED` in `entry.rs`, which a clamped deadline must never equal.
 const MAX_TICK: u64 = 1 << 62;
 
-/// Wakers collected under a wheel lock and woken after it is released.
-const WAKE_BATCH: usize = 32;
+/// Timers fired per hold of a wheel lock; their wakers are woken, earliest deadline first, after
+/// the lock is released.
+const FIRE_CHUNK: usize = 256;
 
 pub(crate) struct Timers {
     wheels: Box<[TimerWheel]>,
@@ -64,6 +73,16 @@ pub(crate) struct Processed {
     pub(crate) fired: usize,
     /// A deadline registered meanwhile became the earliest (the holder must re-arm).
     pub(crate) lowered: bool,
+}
+
+/// A deadline on the wheels' clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Deadline {
+    /// The tick it fires at (rounded up).
+    pub(crate) tick: u64,
+    /// Where it falls within that tick, in nanoseconds (1 to 1,000,000): the order in which the
+    /// timers of one tick are woken.
+    pub(crate) order: u32,
 }
 
 /// What registering a timer did.
@@ -101,11 +120,23 @@ impl Timers {
         self.wheels.len() - 1
     }
 
-    /// The tick at or after `deadline` (rounded up, so a timer never fires early).
-    pub(crate) fn deadline_tick(&self, deadline: Instant) -> u64 {
+    /// `deadline` on the wheels' clock: the tick at or after it (rounded up, so a timer never
+    /// fires early) and its place within that tick.
+    pub(crate) fn deadline(&self, deadline: Instant) -> Deadline {
         let since = deadline.saturating_duration_since(self.start);
-        let ms = since.as_millis() + u128::from(since.subsec_nanos() % 1_000_000 != 0);
-        u64::try_from(ms).map_or(MAX_TICK, |ms| ms.min(MAX_TICK))
+        let into_tick = since.subsec_nanos() % 1_000_000;
+        let ms = since.as_millis() + u128::from(into_tick != 0);
+        Deadline {
+            tick: u64::try_from(ms).map_or(MAX_TICK, |ms| ms.min(MAX_TICK)),
+            // A deadline exactly on a tick is the last of that tick's.
+            order: if into_tick == 0 { 1_000_000 } else { into_tick },
+        }
+    }
+
+    /// The tick at or after `deadline`.
+    #[cfg(corio_loom)]
+    pub(crate) fn deadline_tick(&self, deadline: Instant) -> u64 {
+        self.deadline(deadline).tick
     }
 
     /// The last tick that has fully passed at `now` (rounded down).
@@ -127,15 +158,23 @@ impl Timers {
         due.map_or(Duration::MAX, |due| due.saturating_duration_since(now))
     }
 
-    /// Links `node` into wheel `index` to fire at `when`.
+    /// Links `node` into wheel `index` to fire at `deadline`.
     ///
     /// # Safety
     ///
     /// `node` is pinned, not linked, and stays live until [`Timers::deregister`] has returned.
-    pub(crate) unsafe fn register(&self, index: usize, node: &TimerNode, when: u64) -> Registered {
+    pub(crate) unsafe fn register(
+        &self,
+        index: usize,
+        node: &TimerNode,
+        deadline: Deadline,
+    ) -> Registered {
+        let when = deadline.tick;
         node.set_owner(index);
         let timer_wheel = &self.wheels[index];
         let mut wheel = timer_wheel.wheel.lock();
+        // SAFETY: the lock of the wheel the node is about to be linked in is held.
+        unsafe { node.set_order(deadline.order) };
         // SAFETY: the lock is held; the caller guarantees the node is pinned, unlinked and live.
         if unsafe { wheel.insert(NonNull::from(node), when) }.is_err() {
             drop(wheel);
@@ -148,17 +187,20 @@ impl Timers {
         Registered::Linked { earliest }
     }
 
-    /// Moves a registered `node` to fire at `when`. Returns like `register`.
+    /// Moves a registered `node` to fire at `deadline`. Returns like `register`.
     ///
     /// # Safety
     ///
     /// As for `register`, except that the node was registered (it may be linked or fired).
-    pub(crate) unsafe fn reset(&self, node: &TimerNode, when: u64) -> Registered {
+    pub(crate) unsafe fn reset(&self, node: &TimerNode, deadline: Deadline) -> Registered {
+        let when = deadline.tick;
         let index = node.owner().expect("reset of an unregistered timer");
         let timer_wheel = &self.wheels[index];
         let mut wheel = timer_wheel.wheel.lock();
         // SAFETY: the lock is held; the node is this wheel's (its owner) and live.
         unsafe { wheel.remove(NonNull::from(node)) };
+        // SAFETY: the owner's lock is held.
+        unsafe { node.set_order(deadline.order) };
         node.rearm(when);
         // SAFETY: as above; the node was just unlinked.
         if unsafe { wheel.insert(NonNull::from(node), when) }.is_err() {
@@ -172,8 +214,12 @@ impl Timers {
     }
 
     /// Unlinks `node` from its owner wheel if it is still linked. After this returns no firer can
-    /// touch the node (entry rule 2).
+    /// touch the node (entry rule 2). A node fired and released needs no lock: a sleep that ran
+    /// to its end is dropped without touching the wheel (often another worker's).
     pub(crate) fn deregister(&self, node: &TimerNode) {
+        if node.is_released() {
+            return;
+        }
         if let Some(index) = node.owner() {
             let mut wheel = self.wheels[index].wheel.lock();
             // SAFETY: the lock is held and the node, registered here, is live (its `Sleep` is
@@ -201,10 +247,16 @@ impl Timers {
     }
 
     /// Fires every due entry at `now`: wheel `own` (if any) under its lock, the others through
-    /// `try_lock`.
+    /// `try_lock`. The fired timers' wakers are woken after the locks are released, earliest
+    /// deadline first across all wheels (at most `FIRE_CHUNK` at a time).
+    ///
+    /// The order is what keeps lateness low when a tick fires many timers: the tasks they wake
+    /// queue in wake order, so the timer that waited longest for its tick (its deadline early in
+    /// the tick's millisecond) runs first, and the ones run last were the least late.
     pub(crate) fn process(&self, now: Instant, own: Option<usize>) -> Processed {
         let now = self.now_tick(now);
         let mut fired = 0;
+        let mut woken = Vec::new();
         for (index, timer_wheel) in self.wheels.iter().enumerate() {
             // Relaxed: a hint; the wheel itself is checked under its lock.
             if timer_wheel.next.load(Relaxed) > now {
@@ -216,41 +268,38 @@ impl Timers {
                 timer_wheel.wheel.try_lock()
             };
             if let Some(wheel) = wheel {
-                fired += self.fire_due(timer_wheel, wheel, now);
+                fired += self.fire_due(timer_wheel, wheel, now, &mut woken);
             }
         }
+        wake_in_order(&mut woken);
         let lowered = self.recompute_next_wake();
         Processed { fired, lowered }
     }
 
+    /// Fires the due entries of one wheel into `woken`. Every `FIRE_CHUNK` entries it releases the
+    /// lock and wakes what `woken` holds, which bounds both the lock hold and the wakers kept.
     fn fire_due<'a>(
         &self,
         timer_wheel: &'a TimerWheel,
         mut wheel: MutexGuard<'a, Wheel>,
         now: u64,
+        woken: &mut Vec<(u64, u32, Waker)>,
     ) -> usize {
         let mut fired = 0;
-        let mut batch: [Option<Waker>; WAKE_BATCH] = Default::default();
-        let mut len = 0;
         while let Some(node) = wheel.poll(now) {
-            // SAFETY: the wheel returned a node it just unlinked under the lock we hold; the
-            // node's `Sleep` cannot free it before taking this lock (entry rule 2).
-            batch[len] = unsafe { node.as_ref() }.fire();
-            len += 1;
+            // SAFETY: the wheel just unlinked the node under the lock we hold.
+            unsafe { fire_into(node, woken) };
             fired += 1;
-            if len == WAKE_BATCH {
-                // Wake outside the lock: a wake may run scheduler code.
+            if fired % FIRE_CHUNK == 0 {
+                // A full chunk: wake it outside the lock, then go on.
                 drop(wheel);
-                batch.iter_mut().for_each(|waker| wake(waker.take()));
-                len = 0;
+                wake_in_order(woken);
                 wheel = timer_wheel.wheel.lock();
             }
         }
         timer_wheel
             .next
             .store(wheel.next_expiration().unwrap_or(NONE), Relaxed);
-        drop(wheel);
-        batch[..len].iter_mut().for_each(|waker| wake(waker.take()));
         fired
     }
 
@@ -280,6 +329,34 @@ impl Timers {
 /// Wakes `waker`; a panicking waker (a user's executor) must not unwind into a worker.
 fn wake(waker: Option<Waker>) {
     if let Some(waker) = waker {
+        crate::task::wake_catching(waker);
+    }
+}
+
+/// Fires `node` and keeps its waker, with its wake order, in `woken`.
+///
+/// # Safety
+///
+/// The wheel the node was linked in has just unlinked it, under its lock, which the caller still
+/// holds. (The node's `Sleep` cannot free it before taking that lock or seeing it released, which
+/// `fire` does last: entry rule 2.)
+unsafe fn fire_into(node: NonNull<TimerNode>, woken: &mut Vec<(u64, u32, Waker)>) {
+    // SAFETY: live and under the owner's lock, from the caller.
+    let node = unsafe { node.as_ref() };
+    // SAFETY: as above.
+    let (when, order) = unsafe { node.wake_key() };
+    if let Some(waker) = node.fire() {
+        if woken.capacity() == 0 {
+            woken.reserve_exact(FIRE_CHUNK);
+        }
+        woken.push((when, order, waker));
+    }
+}
+
+/// Wakes the fired timers' wakers, earliest deadline first, and empties `woken`.
+fn wake_in_order(woken: &mut Vec<(u64, u32, Waker)>) {
+    woken.sort_unstable_by_key(|&(when, order, _)| (when, order));
+    for (_, _, waker) in woken.drain(..) {
         crate::task::wake_catching(waker);
     }
 }
