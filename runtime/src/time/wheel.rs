@@ -24,17 +24,26 @@
 //! | 4     | 4.7 h      | 12.4 days            |
 //! | 5     | 12.4 days  | 795 days (2.2 years) |
 //!
-//! A deadline goes to the level of the highest 6-bit group in which it differs from `elapsed`, and
-//! there to the slot its bits of that group name: level 0 holds the deadlines of the current 64 ms,
-//! level 1 those of the rest of the current 4.1 s, and so on. Insert and remove are O(1): one
-//! `leading_zeros` picks the level, then a push on or an unlink from a list. Each level keeps an
-//! occupancy bitmap (a `u64`, bit s set when slot s is not empty), so the next slot to come due is
-//! found with a `rotate_right` and a `trailing_zeros` per level: O(levels), never a scan of slots.
+//! Level 0 is a ring of the next 64 ticks: a deadline less than 64 ms after `elapsed` goes there,
+//! to slot `deadline % 64`. Any later deadline goes to the level of the highest 6-bit group in which
+//! it differs from `elapsed`, and there to the slot its bits of that group name: level 1 holds the
+//! deadlines of the rest of the current 4.1 s, level 2 those of the current 4.4 min, and so on.
+//! Insert and remove are O(1): a subtraction or one `leading_zeros` picks the level, then a push on
+//! or an unlink from a list. Each level keeps an occupancy bitmap (a `u64`, bit s set when slot s
+//! is not empty), so each level's next slot is found with a `rotate_right` and a `trailing_zeros`,
+//! and the next slot to come due is the earliest of those: O(levels), never a scan of slots.
 //!
 //! When time reaches the start of a slot above level 0, [`Wheel::poll`] *cascades* it: each of its
 //! nodes is linked again, relative to the new `elapsed`, into a lower level. A node is cascaded at
 //! most 5 times, so polling costs O(1) amortized per timer. A level-0 slot holds only nodes due at
 //! exactly its tick, so `poll` pops expired nodes straight from it, with no pending list between.
+//!
+//! **Why level 0 is a ring.** In tokio's wheel, and in scheme 7 as written, level 0 holds only the
+//! current aligned 64 ms, so a 5 ms sleep started at tick 62 waits in level 1 and is cascaded at
+//! tick 64 with every other deadline of ticks 64–127: at a crowded 64 ms boundary thousands of
+//! nodes are re-linked (a cache miss each) before that tick's timers can fire, which made the
+//! boundary ticks' timers about 1 ms late. Here a deadline under 64 ms away is never cascaded; a
+//! level-1 slot holds only deadlines that were at least 64 ms away when placed.
 //!
 //! **Far deadlines.** The wheel places a node by its *key*, `min(when, max_key)`, where `max_key`
 //! is the last tick of the top-level slot just before `elapsed`'s own, counting round the ring:
@@ -50,14 +59,17 @@
 //!
 //! 1. A node's key is `min(when, max_key)` for the `elapsed` at which it was last placed, so key
 //!    <= `when`; below the top level, key == `when`.
-//! 2. At level L < 5 a node's key agrees with `elapsed` in every bit above group L, and its slot
-//!    comes after `elapsed`'s slot of that level, or at level 0 may be that slot (due now). So the
-//!    level-0 slot of tick t holds exactly the nodes due at t.
+//! 2. At level 0 a node's key is less than `elapsed + 64` and its slot is `key % 64`, so the
+//!    level-0 slot of tick t holds exactly the nodes due at t. At level 0 < L < 5 a node's key
+//!    agrees with `elapsed` in every bit above group L, and its slot comes after `elapsed`'s slot
+//!    of that level.
 //! 3. Level 5 is a ring: a node's slot is 1 to 63 slots after `elapsed`'s top-level slot, counting
 //!    round (its key is at most `max_key`).
-//! 4. By 2 and 3, every node of level L is due before the start of any occupied slot above L, so
-//!    the first occupied slot of the lowest occupied level is the earliest, and its start is <=
-//!    every linked deadline ([`Wheel::next_expiration`]).
+//! 4. By 1 to 3, each level's first occupied slot, counting from `elapsed`'s own, starts at or
+//!    before every deadline of that level (at level 0, exactly at the first one), so the earliest
+//!    of those starts is <= every linked deadline ([`Wheel::next_expiration`]). (Levels 1 to 5
+//!    are ordered: every node of level L is due before the start of any occupied slot above L.
+//!    Level 0 is not: a ring node may be due after a level-1 slot starts.)
 //! 5. Every linked node has `when >= elapsed`; after `poll(now)` returns `None`, `when > now`.
 //! 6. Bit s of `occupied[L]` is set iff `heads[L][s]` is `Some`, and a node's `level_slot` is
 //!    `Some((L, s))` iff it is on the list of `heads[L][s]`.
@@ -240,9 +252,13 @@ impl Wheel {
             if due.start > now {
                 break;
             }
-            if due.level == TOP && now - due.start >= RANGE {
+            if due.level == TOP
+                && now - due.start >= RANGE
+                && self.occupied[..TOP].iter().all(|&bits| bits == 0)
+            {
                 // A jump past a whole rotation: far deadlines would go round the ring again and
-                // again. Re-place them all from the earliest of them, at once.
+                // again. Re-place them all from the earliest of them, at once. (Ring nodes of
+                // level 0 just past the slot's start are popped first, after one cascade.)
                 self.reindex(now);
                 continue;
             }
@@ -270,27 +286,34 @@ impl Wheel {
         None
     }
 
-    /// The next slot to come due: the first occupied slot, counting from `elapsed`'s own, of the
-    /// lowest occupied level (invariant 4).
+    /// The next slot to come due: of each level's first occupied slot, counting from `elapsed`'s
+    /// own, the one that starts first (invariant 4); on a tie the higher level.
     #[inline]
     fn next_due(&self) -> Option<Due> {
+        let mut next: Option<Due> = None;
         for level in 0..NUM_LEVELS {
             let occupied = self.occupied[level];
             if occupied == 0 {
                 continue;
             }
             let shift = SLOT_BITS * level as u32;
-            // Count slots from elapsed's own; only the top level ever wraps (invariants 2, 3).
+            // Count slots from elapsed's own; only level 0 and the top level wrap (invariants 2
+            // and 3).
             let now_slot = ((self.elapsed >> shift) & SLOT_MASK) as u32;
             let offset = occupied.rotate_right(now_slot).trailing_zeros();
             let slot = (now_slot + offset) as usize % SLOTS;
-            debug_assert!(level == TOP || slot as u32 >= now_slot);
+            debug_assert!(level == 0 || level == TOP || slot as u32 >= now_slot);
             debug_assert!(level == 0 || offset > 0);
-            // No overflow: the slot holds a key <= u64::MAX, and its start is <= that key.
+            // No overflow: the slot holds a key <= u64::MAX, and its start is <= that key (at
+            // level 0, `elapsed + offset` is that key).
             let start = (self.elapsed & !(slot_width(level) - 1)) + (u64::from(offset) << shift);
-            return Some(Due { level, slot, start });
+            // `<=`: on a tie the higher level's slot is cascaded first, so `elapsed` never
+            // passes the start of a slot above level 0 that has not been cascaded.
+            if next.is_none_or(|next| start <= next.start) {
+                next = Some(Due { level, slot, start });
+            }
         }
-        None
+        next
     }
 
     /// Pushes `node` on the front of the list its key maps to, writing all its links.
@@ -349,8 +372,8 @@ impl Wheel {
 
     /// Re-places every node when `poll` must jump more than a rotation past the next slot due.
     ///
-    /// That slot is on the top level and is the earliest, so every node is on the top level
-    /// (invariant 4). The wheel moves to `min(now, earliest deadline)` and links every node again
+    /// That slot is on the top level and is the earliest, and `poll` calls this only when the
+    /// levels below are empty, so every node is on the top level. The wheel moves to `min(now, earliest deadline)` and links every node again
     /// from there: one O(n) pass, where cascading would go round the ring once per 2.2 years.
     #[cold]
     fn reindex(&mut self, now: u64) {
@@ -440,11 +463,15 @@ fn max_key(elapsed: u64) -> u64 {
     (elapsed & !(slot_width(TOP) - 1)).saturating_add(RANGE - 1)
 }
 
-/// The level for `key` at `elapsed` (`elapsed <= key <= max_key(elapsed)`): that of the highest
-/// 6-bit group in which they differ. `| SLOT_MASK` sends `key == elapsed` to level 0, and a key in
-/// the next rotation, which differs above the top group, goes to the top level (the ring).
+/// The level for `key` at `elapsed` (`elapsed <= key <= max_key(elapsed)`): 0 if it is less than
+/// 64 ticks ahead (the level-0 ring), else that of the highest 6-bit group in which they differ
+/// (at least group 1, as they differ by 64 or more). A key in the next rotation, which differs
+/// above the top group, goes to the top level (the ring).
 #[inline]
 fn level_for(elapsed: u64, key: u64) -> usize {
+    if key - elapsed < SLOTS as u64 {
+        return 0;
+    }
     let masked = (elapsed ^ key) | SLOT_MASK;
     let significant = u64::BITS - 1 - masked.leading_zeros();
     ((significant / SLOT_BITS) as usize).min(TOP)
@@ -556,13 +583,16 @@ mod tests {
                     assert_eq!(ls, Some((level as u8, slot as u8)), "level_slot");
                     assert!(when >= wheel.elapsed, "invariant 5");
                     let key = when.min(max_key(wheel.elapsed));
-                    if level < TOP {
+                    if level == 0 {
+                        assert_eq!(slot_for(when, 0), slot);
+                        assert!(when - wheel.elapsed < SLOTS as u64, "invariant 2 (ring)");
+                    } else if level < TOP {
                         assert_eq!(slot_for(when, level), slot);
                         // Agrees with elapsed above group `level`.
                         let above = SLOT_BITS * (level as u32 + 1);
                         assert_eq!(when >> above, wheel.elapsed >> above, "invariant 2");
                         let now_slot = slot_for(wheel.elapsed, level);
-                        assert!(slot > now_slot || (level == 0 && slot == now_slot));
+                        assert!(slot > now_slot);
                     } else {
                         let now_slot = slot_for(wheel.elapsed, TOP);
                         let offset = (slot + SLOTS - now_slot) % SLOTS;
@@ -788,6 +818,33 @@ mod tests {
         assert_eq!(wheel.poll(50), None);
         assert_eq!(wheel.elapsed(), 100);
         assert_eq!(wheel.poll(101), Some(arena.node(0)));
+    }
+
+    #[test]
+    fn a_near_deadline_across_a_boundary_is_not_cascaded() {
+        // At tick 60, deadlines 70 and 123 are under 64 ticks away: level 0 (the ring), though
+        // past the aligned 64-tick boundary. 124 is not: level 1, cascaded at 64. A deadline
+        // placed before the ring reached it (100, at tick 0) fires in order with them.
+        let mut h = Harness::new(4);
+        h.insert(3, 100);
+        assert_eq!(level_slot(h.arena.node(3)), Some((1, 1)));
+        h.poll(60);
+        h.insert(0, 70);
+        h.insert(1, 123);
+        h.insert(2, 124);
+        assert_eq!(level_slot(h.arena.node(0)), Some((0, 70 % SLOTS)));
+        assert_eq!(level_slot(h.arena.node(1)), Some((0, 123 % SLOTS)));
+        assert_eq!(level_slot(h.arena.node(2)), Some((1, 1)));
+        assert_eq!(check(&h.wheel), 4);
+        h.poll(69);
+        assert_eq!(h.popped, 0);
+        // Cascaded at 64: 100 and 124 join the ring; 70 never moved.
+        assert_eq!(level_slot(h.arena.node(0)), Some((0, 70 % SLOTS)));
+        assert_eq!(level_slot(h.arena.node(2)), Some((0, 124 % SLOTS)));
+        h.poll(70);
+        assert_eq!(h.popped, 1);
+        h.poll(200);
+        assert_eq!(h.popped, 4);
     }
 
     #[test]
