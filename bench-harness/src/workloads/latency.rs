@@ -23,7 +23,7 @@ pub const EARLY: u32 = u32::MAX;
 pub struct Latencies {
     /// Operations completed (sleeps, round trips, connections).
     pub ops: u64,
-    /// Samples that were [`EARLY`] (timers only; always 0 for I/O): not in the histogram.
+    /// Samples that were `EARLY` (timers only; always 0 for I/O): not in the histogram.
     pub early: u64,
     /// Latency of every operation, in nanoseconds.
     pub histogram: Histogram<u64>,

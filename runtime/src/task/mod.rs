@@ -2,10 +2,10 @@
 //!
 //! # The task core
 //!
-//! A spawned future lives in one heap allocation ([`core::Cell`]): a [`Header`] (the packed
-//! atomic state word, the vtable, the owned-list links, the id), the scheduler handle, the stage
-//! (the future, then its output) and the join handle's waker. The `Waker` is a `RawWaker` whose data
-//! pointer is that same header, so waking allocates nothing. All references — the owned-task list's
+//! A spawned future lives in one heap allocation (`core::Cell`, in `task/core.rs`): a `Header`
+//! (the packed atomic state word, the vtable, the owned-list links, the id), the scheduler handle,
+//! the stage (the future, then its output) and the join handle's waker. The `Waker` is a `RawWaker`
+//! whose data pointer is that same header, so waking allocates nothing. All references — the owned-task list's
 //! `Task`, a run queue's `Notified`, the `JoinHandle`, `AbortHandle`s and wakers — share the one
 //! reference count in the state word.
 //!
