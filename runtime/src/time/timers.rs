@@ -360,3 +360,65 @@ fn wake_in_order(woken: &mut Vec<(u64, u32, Waker)>) {
         crate::task::wake_catching(waker);
     }
 }
+
+#[cfg(all(test, not(corio_loom)))]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex as StdMutex};
+    use std::task::Wake;
+
+    /// Records its id in a shared log when woken.
+    struct Logged {
+        id: usize,
+        log: Arc<StdMutex<Vec<usize>>>,
+    }
+
+    impl Wake for Logged {
+        fn wake(self: Arc<Self>) {
+            self.log.lock().unwrap().push(self.id);
+        }
+    }
+
+    #[test]
+    fn one_ticks_timers_wake_earliest_deadline_first() {
+        let timers = Timers::new(1);
+        let log = Arc::new(StdMutex::new(Vec::new()));
+        // Deadlines within tick 5 (4 ms < d <= 5 ms), registered out of order (a slot's list
+        // pops the last registered first); one in tick 4.
+        let offsets_us = [500, 900, 100, 700, 300];
+        let nodes: Vec<_> = (0..offsets_us.len() + 1)
+            .map(|_| Box::pin(TimerNode::new()))
+            .collect();
+        let deadlines = offsets_us
+            .iter()
+            .map(|&us| timers.start + Duration::from_micros(4_000 + us))
+            .chain([timers.start + Duration::from_micros(3_500)]);
+        for (id, (node, at)) in nodes.iter().zip(deadlines).enumerate() {
+            let waker = Waker::from(Arc::new(Logged {
+                id,
+                log: log.clone(),
+            }));
+            node.register_waker(&waker);
+            // SAFETY: the node is pinned in its box, not linked, and outlives the wheel's use of
+            // it: every node fires below, before the boxes drop.
+            let registered = unsafe { timers.register(0, node, timers.deadline(at)) };
+            assert!(matches!(registered, Registered::Linked { .. }));
+        }
+        let processed = timers.process(timers.start + Duration::from_millis(5), Some(0));
+        assert_eq!(processed.fired, nodes.len());
+        // Tick 4's timer first, then tick 5's by their exact deadlines.
+        assert_eq!(*log.lock().unwrap(), [5, 2, 4, 0, 3, 1]);
+        assert!(nodes.iter().all(|node| node.is_released()));
+    }
+
+    #[test]
+    fn a_deadline_on_a_tick_is_its_last() {
+        let timers = Timers::new(1);
+        let on_tick = timers.deadline(timers.start + Duration::from_millis(7));
+        let just_after = timers.deadline(timers.start + Duration::from_nanos(6_000_001));
+        assert_eq!(on_tick.tick, 7);
+        assert_eq!(on_tick.order, 1_000_000);
+        assert_eq!(just_after.tick, 7);
+        assert_eq!(just_after.order, 1);
+    }
+}
