@@ -29,6 +29,7 @@ mutants=(
     "timer_poll_skips_recheck   time       repoll_with_new_waker_racing_fire"       # time/sleep.rs poll_elapsed
     "timers_next_wake_no_fence  time       next_wake_recompute_racing_insert"       # time/timers.rs recompute_next_wake
     "timer_released_before_take time       drop_racing_fire_wakes_at_most_once"     # time/entry.rs fire
+    "timer_released_relaxed     time       drop_racing_fire_wakes_at_most_once"     # time/entry.rs is_released
 )
 
 "${cargo[@]}" --no-run

@@ -78,7 +78,9 @@ fn fire_at(handle: &Handle, ms: u64) -> thread::JoinHandle<usize> {
 /// takes the wheel lock, so a firer that had not yet taken the waker can no longer reach it),
 /// and no clone of it is left anywhere. Nothing is left to fire afterwards. A drop that finds the
 /// timer released by its firer frees it without the lock: the firer must be done with the node
-/// by then (mutant `timer_released_before_take`, a use after free).
+/// by then (mutant `timer_released_before_take`, a use after free), and seeing it released must
+/// order the firer's accesses before the free (mutant `timer_released_relaxed`; under loom the
+/// drop writes the node's links in place of freeing it).
 #[test]
 fn drop_racing_fire_wakes_at_most_once() {
     static OUTCOMES: Outcomes = Outcomes::new();

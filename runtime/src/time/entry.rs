@@ -97,7 +97,15 @@ impl TimerNode {
     pub(crate) fn is_released(&self) -> bool {
         // Acquire: pairs with the firer's last (release) store, so all its accesses to the node
         // happen before the caller frees it.
-        self.state.load(Acquire) == RELEASED
+        let order = crate::loom::weaken("timer_released_relaxed", Acquire);
+        self.state.load(order) == RELEASED
+    }
+
+    /// Models only: touches the links as freeing the node would, so that loom checks every
+    /// firer's access to them happens before (`Timers::deregister`'s lock-free path).
+    #[cfg(corio_loom)]
+    pub(crate) fn touch_links_as_freed(&self) {
+        self.links.with_mut(|_| ());
     }
 
     /// Records the deadline the node is linked with (under the owner's lock).

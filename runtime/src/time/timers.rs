@@ -218,6 +218,10 @@ impl Timers {
     /// to its end is dropped without touching the wheel (often another worker's).
     pub(crate) fn deregister(&self, node: &TimerNode) {
         if node.is_released() {
+            // Loom does not see a `Sleep` being freed: stand in for it with a write to the links,
+            // which a firer reads and writes before it releases the node.
+            #[cfg(corio_loom)]
+            node.touch_links_as_freed();
             return;
         }
         if let Some(index) = node.owner() {

@@ -1081,4 +1081,64 @@ mod tests {
         h.poll(u64::MAX);
         assert_eq!(h.popped, N);
     }
+
+    #[test]
+    fn random_mix_of_near_and_far_deadlines_with_jumps() {
+        // Near deadlines (the level-0 ring), ones just past it, far and clamped ones, against
+        // polls of every size — one tick, to the next expiration or just before it, a whole
+        // rotation and more — from starts near block, rotation and u64 boundaries. The harness
+        // checks order, never early, all fired; `check` the invariants after every step.
+        const NODES: usize = 100;
+        for seed in 1..=60u64 {
+            let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+            let mut h = Harness::new(NODES);
+            let start = match rng.below(6) {
+                0 => 0,
+                1 => rng.below(1 << 40),
+                2 => RANGE * (1 + rng.below(8)) - 1 - rng.below(70),
+                3 => ((1 + rng.below(1 << 20)) << 12) - 1 - rng.below(64),
+                4 => u64::MAX - rng.below(1 << 40),
+                _ => (1 << 62) - rng.below(1 << 37),
+            };
+            h.poll(start);
+            for _ in 0..1_500 {
+                let elapsed = h.wheel.elapsed();
+                match rng.below(10) {
+                    0..=3 => {
+                        let ahead = match rng.below(6) {
+                            0 => rng.below(64),
+                            1 => 60 + rng.below(10),
+                            2 => rng.below(200),
+                            3 => rng.spread(40),
+                            4 => RANGE - 100 + rng.below(200),
+                            _ => rng.next(),
+                        };
+                        h.insert(
+                            rng.below(NODES as u64) as usize,
+                            elapsed.saturating_add(ahead),
+                        );
+                    }
+                    4 => h.remove(rng.below(NODES as u64) as usize),
+                    _ => {
+                        let next = h.wheel.next_expiration().unwrap_or(elapsed);
+                        let now = match rng.below(8) {
+                            0 => elapsed.saturating_add(1),
+                            1 => elapsed.saturating_add(rng.below(70)),
+                            2 => next,
+                            3 => next.saturating_sub(1),
+                            4 => next.saturating_add(rng.below(130)),
+                            5 => elapsed.saturating_add(rng.spread(40)),
+                            6 => elapsed.saturating_add(RANGE + rng.below(1 << 31)),
+                            _ => elapsed.saturating_add(rng.spread(64)),
+                        };
+                        h.poll(now);
+                    }
+                }
+                assert_eq!(check(&h.wheel), h.model.len(), "seed {seed}");
+                h.check_next();
+            }
+            h.poll(u64::MAX);
+            assert!(h.wheel.is_empty(), "seed {seed}");
+        }
+    }
 }
