@@ -20,10 +20,11 @@
 //!
 //! A `Sleep` never completes before its deadline; once the deadline has passed it completes as soon
 //! as a worker ticks or the timer holder wakes, whatever the worker that registered it is doing.
-//! Timers of one wheel fire in deadline order (at 1 ms resolution); across workers no order is
-//! promised, since several threads may fire due timers at once.
-//! Not guaranteed, but today's figures: wake-ups land within about 1 ms of the deadline on an idle
-//! runtime.
+//! Timers of one wheel fire in deadline order (at 1 ms resolution), and the timers one thread fires
+//! together are woken earliest exact deadline first (`timers.rs`, "Wake order"); across workers no
+//! order is promised, since several threads may fire due timers at once.
+//! Not guaranteed, but today's figures: wake-ups land within about 1.1 ms of the deadline (p99; the
+//! median is about 0.6 ms) on a lightly loaded runtime.
 
 mod elapsed;
 pub(crate) mod entry;
