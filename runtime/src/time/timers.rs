@@ -252,7 +252,8 @@ impl Timers {
 
     /// Fires every due entry at `now`: wheel `own` (if any) under its lock, the others through
     /// `try_lock`. The fired timers' wakers are woken after the locks are released, earliest
-    /// deadline first across all wheels (at most `FIRE_CHUNK` at a time).
+    /// deadline first across all wheels — or, when a wheel fires `FIRE_CHUNK` of them in one go,
+    /// each time it does (so at most that many per wheel are held).
     ///
     /// The order is what keeps lateness low when a tick fires many timers: the tasks they wake
     /// queue in wake order, so the timer that waited longest for its tick (its deadline early in
