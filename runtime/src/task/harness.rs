@@ -240,12 +240,11 @@ impl<F: Future, S: Schedule> Harness<F, S> {
         let registered = if !snapshot.is_join_waker_set() || overwrite {
             self.set_join_waker(waker)
         } else {
-            // SAFETY: rule 2 — reading the slot is allowed to the handle at any time; only the
-            // handle writes it.
-            let same = self
-                .cell()
-                .join_waker
-                .with(|slot| unsafe { (*slot).as_ref() }.is_some_and(|w| w.will_wake(waker)));
+            let same = self.cell().join_waker.with(|slot| {
+                // SAFETY: rule 2 — reading the slot is allowed to the handle at any time; only
+                // the handle writes it.
+                unsafe { (*slot).as_ref() }.is_some_and(|w| w.will_wake(waker))
+            });
             if same {
                 return false;
             }
@@ -264,29 +263,28 @@ impl<F: Future, S: Schedule> Harness<F, S> {
 
     /// Writes the waker into the slot (which the handle owns: JOIN_WAKER is clear) and publishes it.
     fn set_join_waker(&self, waker: &Waker) -> Result<super::Snapshot, super::Snapshot> {
-        // SAFETY: rule 2 — JOIN_WAKER is clear and the task is not complete: the slot is the
-        // handle's alone.
-        self.cell()
-            .join_waker
-            .with_mut(|slot| unsafe { *slot = Some(waker.clone()) });
+        self.cell().join_waker.with_mut(|slot| {
+            // SAFETY: rule 2 — JOIN_WAKER is clear and the task is not complete: the slot is the
+            // handle's alone.
+            unsafe { *slot = Some(waker.clone()) }
+        });
         let result = self.state().set_join_waker();
         if result.is_err() {
             // Completed meanwhile; the slot is still the handle's. Free the waker now.
-            // SAFETY: as above — JOIN_WAKER never got set.
-            let old = self
-                .cell()
-                .join_waker
-                .with_mut(|slot| unsafe { (*slot).take() });
+            let old = self.cell().join_waker.with_mut(|slot| {
+                // SAFETY: as above — JOIN_WAKER never got set, so the slot is still the handle's.
+                unsafe { (*slot).take() }
+            });
             drop_catching(old);
         }
         result
     }
 
     fn take_output(&self) -> Result<F::Output, JoinError> {
-        // SAFETY: rule 1 — COMPLETE with join interest: the finished stage is the handle's.
-        let stage = self
-            .stage()
-            .with_mut(|ptr| unsafe { mem::replace(&mut *ptr, Stage::Consumed) });
+        let stage = self.stage().with_mut(|ptr| {
+            // SAFETY: rule 1 — COMPLETE with join interest: the finished stage is the handle's.
+            unsafe { mem::replace(&mut *ptr, Stage::Consumed) }
+        });
         match stage {
             Stage::Finished(result) => result,
             _ => panic!("a corio JoinHandle was polled after it returned its output"),
@@ -299,12 +297,11 @@ impl<F: Future, S: Schedule> Harness<F, S> {
             // Rule 1: the output is the handle's to drop.
             let _ = self.drop_stage().map_err(drop_catching);
         } else {
-            // Rule 2: JOIN_WAKER is now clear and the task not complete: the slot is ours.
-            // SAFETY: as said.
-            let old = self
-                .cell()
-                .join_waker
-                .with_mut(|slot| unsafe { (*slot).take() });
+            let old = self.cell().join_waker.with_mut(|slot| {
+                // SAFETY: rule 2 — JOIN_WAKER is now clear and the task not complete: the slot is
+                // the handle's.
+                unsafe { (*slot).take() }
+            });
             drop_catching(old);
         }
         self.drop_reference();

@@ -121,9 +121,10 @@ impl TimerNode {
     /// The caller holds the lock of the wheel the node is linked in or about to be linked in
     /// (rule 1).
     pub(crate) unsafe fn set_order(&self, order: u32) {
-        // SAFETY: rule 1, from the caller: nobody else touches the links meanwhile.
-        self.links
-            .with_mut(|links| unsafe { (*links).order = order });
+        self.links.with_mut(|links| {
+            // SAFETY: rule 1, from the caller: nobody else touches the links meanwhile.
+            unsafe { (*links).order = order }
+        });
     }
 
     /// The deadline tick and the order within it, the key timers are woken by.
@@ -132,9 +133,10 @@ impl TimerNode {
     ///
     /// As for [`set_order`](Self::set_order).
     pub(crate) unsafe fn wake_key(&self) -> (u64, u32) {
-        // SAFETY: rule 1, from the caller.
-        self.links
-            .with(|links| unsafe { ((*links).when, (*links).order) })
+        self.links.with(|links| {
+            // SAFETY: rule 1, from the caller: nobody writes the links meanwhile.
+            unsafe { ((*links).when, (*links).order) }
+        })
     }
 
     /// Registers the task to wake when the node fires.
