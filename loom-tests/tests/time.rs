@@ -66,6 +66,15 @@ fn poll_with(sleep: &mut Pin<Box<Sleep>>, waker: &Waker) -> Poll<()> {
     sleep.as_mut().poll(&mut Context::from_waker(waker))
 }
 
+/// A `Sleep` until `ms`, polled once with a counting waker, so it is registered (pending); the
+/// waker and its count.
+fn registered_sleep(handle: &Handle, ms: u64) -> (Pin<Box<Sleep>>, Waker, Arc<CountingWaker>) {
+    let mut sleep = sleep_at(handle, ms);
+    let (waker, wakes) = CountingWaker::new();
+    assert_eq!(poll_with(&mut sleep, &waker), Poll::Pending);
+    (sleep, waker, wakes)
+}
+
 /// A worker's tick at `ms`, on another thread: fires what is due and returns how many it fired.
 fn fire_at(handle: &Handle, ms: u64) -> thread::JoinHandle<usize> {
     let handle = handle.clone();
@@ -86,9 +95,7 @@ fn drop_racing_fire_wakes_at_most_once() {
     static OUTCOMES: Outcomes = Outcomes::new();
     model(|| {
         let handle = internals::unstarted(1);
-        let mut sleep = sleep_at(&handle, DUE);
-        let (waker, counting) = CountingWaker::new();
-        assert_eq!(poll_with(&mut sleep, &waker), Poll::Pending);
+        let (sleep, waker, counting) = registered_sleep(&handle, DUE);
         drop(waker);
         let firers = [fire_at(&handle, DUE), fire_at(&handle, DUE)];
         drop(sleep);
@@ -142,9 +149,7 @@ fn repoll_with_new_waker_racing_fire() {
     static OUTCOMES: Outcomes = Outcomes::new();
     model(|| {
         let handle = internals::unstarted(1);
-        let mut sleep = sleep_at(&handle, DUE);
-        let (old, old_wakes) = CountingWaker::new();
-        assert_eq!(poll_with(&mut sleep, &old), Poll::Pending);
+        let (mut sleep, _old, old_wakes) = registered_sleep(&handle, DUE);
         let firer = fire_at(&handle, DUE);
         let (new, new_wakes) = CountingWaker::new();
         let polled = poll_with(&mut sleep, &new);
@@ -191,9 +196,7 @@ fn reset_later_racing_fire() {
     static OUTCOMES: Outcomes = Outcomes::new();
     model(|| {
         let handle = internals::unstarted(1);
-        let mut sleep = sleep_at(&handle, DUE);
-        let (waker, wakes) = CountingWaker::new();
-        assert_eq!(poll_with(&mut sleep, &waker), Poll::Pending);
+        let (mut sleep, waker, wakes) = registered_sleep(&handle, DUE);
         let firer = fire_at(&handle, DUE);
         sleep.as_mut().reset(time::instant(&handle, LATER));
         let fired = firer.join().unwrap();
@@ -238,9 +241,7 @@ fn reset_earlier_racing_fire() {
     static OUTCOMES: Outcomes = Outcomes::new();
     model(|| {
         let handle = internals::unstarted(1);
-        let mut sleep = sleep_at(&handle, LATER);
-        let (waker, wakes) = CountingWaker::new();
-        assert_eq!(poll_with(&mut sleep, &waker), Poll::Pending);
+        let (mut sleep, waker, wakes) = registered_sleep(&handle, LATER);
         let firer = fire_at(&handle, DUE);
         sleep.as_mut().reset(time::instant(&handle, DUE));
         let fired = firer.join().unwrap();
@@ -292,12 +293,8 @@ fn reset_to_a_passed_deadline_racing_fire() {
     static OUTCOMES: Outcomes = Outcomes::new();
     model(|| {
         let handle = internals::unstarted(1);
-        let mut other = sleep_at(&handle, DUE);
-        let (other_waker, other_wakes) = CountingWaker::new();
-        assert_eq!(poll_with(&mut other, &other_waker), Poll::Pending);
-        let mut sleep = sleep_at(&handle, LATER);
-        let (waker, wakes) = CountingWaker::new();
-        assert_eq!(poll_with(&mut sleep, &waker), Poll::Pending);
+        let (mut other, other_waker, other_wakes) = registered_sleep(&handle, DUE);
+        let (mut sleep, waker, wakes) = registered_sleep(&handle, LATER);
         let firer = fire_at(&handle, DUE);
         sleep.as_mut().reset(time::instant(&handle, DUE));
         let fired = firer.join().unwrap();
@@ -340,9 +337,7 @@ fn next_wake_recompute_racing_insert() {
     static OUTCOMES: Outcomes = Outcomes::new();
     model(|| {
         let handle = internals::unstarted(1);
-        let mut first = sleep_at(&handle, DUE);
-        let (first_waker, first_wakes) = CountingWaker::new();
-        assert_eq!(poll_with(&mut first, &first_waker), Poll::Pending);
+        let (_first, _first_waker, first_wakes) = registered_sleep(&handle, DUE);
         // Worker 0 holds the timer token from here on (it reads `next_wake` before it sleeps).
         parker::set_timer_holder(&handle, Some(HOLDER));
 
@@ -374,9 +369,7 @@ fn next_wake_recompute_racing_insert() {
                 processed
             })
         };
-        let mut second = sleep_at(&handle, LATER);
-        let (second_waker, second_wakes) = CountingWaker::new();
-        assert_eq!(poll_with(&mut second, &second_waker), Poll::Pending);
+        let (_second, _second_waker, second_wakes) = registered_sleep(&handle, LATER);
         let processed = firer.join().unwrap();
 
         // At rest: the holder asleep with no unpark pending, so what it read last is final.

@@ -112,6 +112,17 @@ async fn pool_drained() {
 /// Leaves `ahead` bytes read ahead in `file`'s buffer after reading the next `taken`: a read of
 /// `taken + ahead` bytes is started while the pool is gated (so it is surely in flight) and
 /// abandoned; the next read of `taken` bytes is served from what it fetched.
+/// A new temp dir holding a file of `pattern(100)`, opened for reading and writing: the dir, the
+/// file's path, its bytes and the open file.
+async fn patterned_file(tag: &str) -> io::Result<(TempDir, PathBuf, Vec<u8>, File)> {
+    let dir = TempDir::new(tag);
+    let path = dir.join("f");
+    let data = pattern(100);
+    std::fs::write(&path, &data)?;
+    let file = File::options().read(true).write(true).open(&path).await?;
+    Ok((dir, path, data, file))
+}
+
 async fn leave_read_ahead(file: &mut File, taken: usize, ahead: usize) -> Vec<u8> {
     let gate = PoolGate::close().await;
     let mut big = vec![0; taken + ahead];
@@ -403,11 +414,7 @@ rt_test! {
     fn read_ahead_is_given_back_before_seek_and_write() {
         let rt = gated_rt(WORKERS);
         rt.block_on(async {
-            let dir = TempDir::new("read-ahead");
-            let path = dir.join("f");
-            let data = pattern(100);
-            std::fs::write(&path, &data)?;
-            let mut file = File::options().read(true).write(true).open(&path).await?;
+            let (_dir, path, data, mut file) = patterned_file("read-ahead").await?;
 
             assert_eq!(leave_read_ahead(&mut file, 10, 54).await, data[..10]);
             assert_eq!(file.stream_position().await?, 10, "the position the caller has seen");
@@ -430,11 +437,7 @@ rt_test! {
     fn read_ahead_is_given_back_before_set_len_and_into_std() {
         let rt = gated_rt(WORKERS);
         rt.block_on(async {
-            let dir = TempDir::new("read-ahead-std");
-            let path = dir.join("f");
-            let data = pattern(100);
-            std::fs::write(&path, &data)?;
-            let mut file = File::options().read(true).write(true).open(&path).await?;
+            let (_dir, _, data, mut file) = patterned_file("read-ahead-std").await?;
 
             leave_read_ahead(&mut file, 10, 50).await;
             // Truncated inside the bytes read ahead: reads must not serve the cut-off ones.
@@ -461,11 +464,7 @@ rt_test! {
     fn read_ahead_is_given_back_before_try_clone() {
         let rt = gated_rt(WORKERS);
         rt.block_on(async {
-            let dir = TempDir::new("read-ahead-clone");
-            let path = dir.join("f");
-            let data = pattern(100);
-            std::fs::write(&path, &data)?;
-            let mut file = File::options().read(true).write(true).open(&path).await?;
+            let (_dir, path, data, mut file) = patterned_file("read-ahead-clone").await?;
 
             assert_eq!(leave_read_ahead(&mut file, 10, 30).await, data[..10]);
             let mut twin = file.try_clone().await?;

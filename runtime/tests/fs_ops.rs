@@ -44,6 +44,21 @@ impl TempDir {
     }
 }
 
+/// Shuts `rt` down after writing "x" to a file in a new temp dir and opening it for writing:
+/// the runtime's handle, the dir, the file's path and the open file.
+fn shut_down_with_a_file(
+    rt: corio::Runtime,
+    tag: &str,
+) -> (corio::Handle, TempDir, PathBuf, std::fs::File) {
+    let dir = TempDir::new(tag);
+    let path = dir.join("f");
+    std::fs::write(&path, "x").unwrap();
+    let handle = rt.handle().clone();
+    let std_file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+    drop(rt);
+    (handle, dir, path, std_file)
+}
+
 impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
@@ -314,13 +329,7 @@ rt_test! {
     }
 
     fn operations_after_shutdown_fail_with_other() {
-        let rt = rt();
-        let dir = TempDir::new("shutdown");
-        let path = dir.join("f");
-        std::fs::write(&path, "x").unwrap();
-        let handle = rt.handle().clone();
-        let std_file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
-        drop(rt);
+        let (handle, _dir, path, std_file) = shut_down_with_a_file(rt(), "shutdown");
 
         handle.block_on(async {
             let err = fs::read(&path).await.unwrap_err();
@@ -341,13 +350,7 @@ rt_test! {
     }
 
     fn a_write_cancelled_by_shutdown_is_reported_after_the_methods_that_do_not_report() {
-        let rt = rt();
-        let dir = TempDir::new("shutdown-unreported");
-        let path = dir.join("f");
-        std::fs::write(&path, "x").unwrap();
-        let handle = rt.handle().clone();
-        let std_file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
-        drop(rt);
+        let (handle, _dir, path, std_file) = shut_down_with_a_file(rt(), "shutdown-unreported");
 
         handle.block_on(async {
             let mut file = File::from_std(std_file);

@@ -5,8 +5,8 @@
 //!
 //! One `polling::Poller` per runtime (epoll on Linux, kqueue on macOS and the BSDs). A source is
 //! registered edge-triggered where the platform supports it (oneshot with re-arm otherwise) and
-//! gets a `ScheduledIo` (`io/scheduled_io.rs`): readiness bits and a tick packed in one atomic, and the
-//! wakers of the tasks waiting to read and to write. Readiness is cleared only when an operation
+//! gets a `ScheduledIo` (`io/scheduled_io.rs`): readiness bits and a tick packed in one atomic,
+//! and the wakers of the tasks waiting to read and to write. Readiness is cleared only when an operation
 //! would block and no newer event has arrived.
 //!
 //! Nobody owns the driver: the worker that parks first (the timer holder) blocks in the poller's

@@ -29,13 +29,17 @@ pub(crate) trait StreamSocket: AsFd {
     /// One non-blocking read into `buf`, which may be uninitialised: the bytes read (initialised
     /// now at the front of `buf`).
     fn read_uninit(&self, buf: &mut [MaybeUninit<u8>]) -> io::Result<usize> {
-        let iovec = [libc::iovec {
-            iov_base: buf.as_mut_ptr().cast(),
-            iov_len: buf.len(),
-        }];
         // SAFETY: the `iovec` describes `buf`, writable for its length and borrowed mutably for
         // the call; the kernel only writes there.
-        unsafe { readv(self.as_fd(), &iovec) }
+        unsafe { readv(self.as_fd(), &[uninit_iovec(buf)]) }
+    }
+}
+
+/// The `iovec` describing `buf`, for a read into memory that may be uninitialised.
+pub(crate) fn uninit_iovec(buf: &mut [MaybeUninit<u8>]) -> libc::iovec {
+    libc::iovec {
+        iov_base: buf.as_mut_ptr().cast(),
+        iov_len: buf.len(),
     }
 }
 

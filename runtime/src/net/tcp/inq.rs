@@ -16,7 +16,7 @@
 //! are plain `recv`s and report nothing.
 
 use crate::loom::sync::atomic::{AtomicUsize, Ordering::Relaxed};
-use crate::net::stream::{as_iovecs, readv};
+use crate::net::stream::{as_iovecs, readv, uninit_iovec};
 use std::io::{self, IoSliceMut};
 use std::mem::MaybeUninit;
 use std::os::fd::{AsFd, AsRawFd};
@@ -67,13 +67,9 @@ impl InqHint {
         socket: &std::net::TcpStream,
         buf: &mut [MaybeUninit<u8>],
     ) -> io::Result<(usize, bool)> {
-        let iovec = [libc::iovec {
-            iov_base: buf.as_mut_ptr().cast(),
-            iov_len: buf.len(),
-        }];
         // SAFETY: the one `iovec` describes `buf`, writable for its length and borrowed mutably
         // for the duration of the call; the kernel writes bytes there, never reads them.
-        unsafe { self.read_iovecs(socket, &iovec) }
+        unsafe { self.read_iovecs(socket, &[uninit_iovec(buf)]) }
     }
 
     /// # Safety
