@@ -194,7 +194,7 @@ pub mod time {
     /// Fires every timer due at `now`, as a worker does on its tick — every wheel through
     /// `try_lock` (the shared wheel is no worker's own) — then recomputes `next_wake`.
     pub fn process(handle: &Handle, now: Instant) -> Processed {
-        let processed = handle.inner.timers.process(now, None);
+        let processed = handle.inner.timers.process(now, None, false);
         Processed {
             fired: processed.fired,
             lowered: processed.lowered,

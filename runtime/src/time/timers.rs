@@ -12,6 +12,16 @@
 //! (each node keeps its deadline's place within the tick), so the tasks that queue first are the
 //! ones that waited longest; the ones a busy tick runs last were the least late.
 //!
+//! # Early in the tick, for an idle worker
+//!
+//! A worker with nothing else to run (the timer holder) calls `process` with `early`: besides the
+//! ticks that have passed, it fires the coming tick's timers whose exact deadlines are behind the
+//! clock — never one ahead of it, so no timer fires early. The holder does so when it wakes for a
+//! tick (the timers whose deadlines passed while it woke up and fired the tick) and before it
+//! sleeps again (those that passed while it ran the tick's tasks), so an idle runtime's timers
+//! are late by the time its workers take to get to them, not by up to a whole tick. A busy
+//! worker fires only whole ticks: tasks it woke early would wait behind its queue anyway.
+//!
 //! # Who fires timers
 //!
 //! 1. **Busy workers**, every few ticks (`TIMER_CHECK_INTERVAL` in the worker loop): one relaxed
@@ -20,7 +30,9 @@
 //!    wheel (locked) and of every other wheel it can `try_lock` — so a timer owned by a worker that
 //!    is stuck in a long poll fires through any other worker.
 //! 2. **The timer holder**: the first worker to park takes the timer token and sleeps with the
-//!    earliest deadline of all wheels as its timeout; when it wakes it processes every wheel.
+//!    earliest deadline of all wheels as its timeout; when it wakes it processes every wheel
+//!    (early, see above), and before it sleeps it processes them early again if the next tick
+//!    holds timers (at most once per 50 µs, `IDLE_FIRING_SPACING` in the worker loop).
 //!    Registering a deadline earlier than every other one unparks the holder to shorten its sleep.
 //!
 //! Together: while a timer is pending, either some worker is awake and ticking or a parked worker
@@ -139,6 +151,13 @@ impl Timers {
         self.deadline(deadline).tick
     }
 
+    /// The last tick that has fully passed at `now` (rounded down), and how far into the next
+    /// one `now` is, in nanoseconds (0 to 999,999).
+    pub(crate) fn position(&self, now: Instant) -> (u64, u32) {
+        let since = now.saturating_duration_since(self.start);
+        (self.now_tick(now), since.subsec_nanos() % 1_000_000)
+    }
+
     /// The last tick that has fully passed at `now` (rounded down).
     pub(crate) fn now_tick(&self, now: Instant) -> u64 {
         let ms = now.saturating_duration_since(self.start).as_millis();
@@ -255,16 +274,21 @@ impl Timers {
     /// deadline first across all wheels — or, when a wheel fires `FIRE_CHUNK` of them in one go,
     /// each time it does (so at most that many per wheel are held).
     ///
+    /// With `early` (the caller is an idle worker, module docs), also the entries of the tick in
+    /// progress whose exact deadline is at or before `now`: one walk of that tick's list per
+    /// wheel.
+    ///
     /// The order is what keeps lateness low when a tick fires many timers: the tasks they wake
     /// queue in wake order, so the timer that waited longest for its tick (its deadline early in
     /// the tick's millisecond) runs first, and the ones run last were the least late.
-    pub(crate) fn process(&self, now: Instant, own: Option<usize>) -> Processed {
-        let now = self.now_tick(now);
+    pub(crate) fn process(&self, now: Instant, own: Option<usize>, early: bool) -> Processed {
+        let (now, into_tick) = self.position(now);
+        let early = early.then_some(into_tick);
         let mut fired = 0;
         let mut woken = Vec::new();
         for (index, timer_wheel) in self.wheels.iter().enumerate() {
             // Relaxed: a hint; the wheel itself is checked under its lock.
-            if timer_wheel.next.load(Relaxed) > now {
+            if timer_wheel.next.load(Relaxed) > now + u64::from(early.is_some()) {
                 continue;
             }
             let wheel = if Some(index) == own {
@@ -273,7 +297,7 @@ impl Timers {
                 timer_wheel.wheel.try_lock()
             };
             if let Some(wheel) = wheel {
-                fired += self.fire_due(timer_wheel, wheel, now, &mut woken);
+                fired += self.fire_due(timer_wheel, wheel, now, early, &mut woken);
             }
         }
         wake_in_order(&mut woken);
@@ -288,6 +312,7 @@ impl Timers {
         timer_wheel: &'a TimerWheel,
         mut wheel: MutexGuard<'a, Wheel>,
         now: u64,
+        early: Option<u32>,
         woken: &mut Vec<(u64, u32, Waker)>,
     ) -> usize {
         let mut fired = 0;
@@ -301,6 +326,13 @@ impl Timers {
                 wake_in_order(woken);
                 wheel = timer_wheel.wheel.lock();
             }
+        }
+        if let Some(into_tick) = early.filter(|_| wheel.elapsed() == now) {
+            fired += wheel.drain_next_tick(
+                |links| links.order <= into_tick,
+                // SAFETY: the wheel just unlinked the node under the lock we hold.
+                |node| unsafe { fire_into(node, woken) },
+            );
         }
         timer_wheel
             .next
@@ -369,13 +401,14 @@ fn wake_in_order(woken: &mut Vec<(u64, u32, Waker)>) {
 #[cfg(all(test, not(corio_loom)))]
 mod tests {
     use super::*;
+    use std::pin::Pin;
     use std::sync::{Arc, Mutex as StdMutex};
     use std::task::Wake;
 
     /// Records its id in a shared log when woken.
     struct Logged {
         id: usize,
-        log: Arc<StdMutex<Vec<usize>>>,
+        log: WakeLog,
     }
 
     impl Wake for Logged {
@@ -384,36 +417,65 @@ mod tests {
         }
     }
 
-    #[test]
-    fn one_ticks_timers_wake_earliest_deadline_first() {
-        let timers = Timers::new(1);
+    /// The indexes of the timers woken so far, in wake order.
+    type WakeLog = Arc<StdMutex<Vec<usize>>>;
+
+    /// Registers a pinned node per deadline (`at_us` after the wheels' start) in wheel 0, each
+    /// logging its index when woken.
+    fn register_logged(timers: &Timers, at_us: &[u64]) -> (Vec<Pin<Box<TimerNode>>>, WakeLog) {
         let log = Arc::new(StdMutex::new(Vec::new()));
-        // Deadlines within tick 5 (4 ms < d <= 5 ms), registered out of order (a slot's list
-        // pops the last registered first); one in tick 4.
-        let offsets_us = [500, 900, 100, 700, 300];
-        let nodes: Vec<_> = (0..offsets_us.len() + 1)
-            .map(|_| Box::pin(TimerNode::new()))
-            .collect();
-        let deadlines = offsets_us
-            .iter()
-            .map(|&us| timers.start + Duration::from_micros(4_000 + us))
-            .chain([timers.start + Duration::from_micros(3_500)]);
-        for (id, (node, at)) in nodes.iter().zip(deadlines).enumerate() {
+        let nodes: Vec<_> = at_us.iter().map(|_| Box::pin(TimerNode::new())).collect();
+        for (id, (node, &us)) in nodes.iter().zip(at_us).enumerate() {
             let waker = Waker::from(Arc::new(Logged {
                 id,
                 log: log.clone(),
             }));
             node.register_waker(&waker);
+            let at = timers.deadline(timers.start + Duration::from_micros(us));
             // SAFETY: the node is pinned in its box, not linked, and outlives the wheel's use of
-            // it: every node fires below, before the boxes drop.
-            let registered = unsafe { timers.register(0, node, timers.deadline(at)) };
+            // it: every test fires every node before the boxes drop.
+            let registered = unsafe { timers.register(0, node, at) };
             assert!(matches!(registered, Registered::Linked { .. }));
         }
-        let processed = timers.process(timers.start + Duration::from_millis(5), Some(0));
+        (nodes, log)
+    }
+
+    #[test]
+    fn one_ticks_timers_wake_earliest_deadline_first() {
+        let timers = Timers::new(1);
+        // Deadlines within tick 5 (4 ms < d <= 5 ms), registered out of order (a slot's list
+        // pops the last registered first); one in tick 4.
+        let (nodes, log) = register_logged(&timers, &[4_500, 4_900, 4_100, 4_700, 4_300, 3_500]);
+        let processed = timers.process(timers.start + Duration::from_millis(5), Some(0), false);
         assert_eq!(processed.fired, nodes.len());
         // Tick 4's timer first, then tick 5's by their exact deadlines.
         assert_eq!(*log.lock().unwrap(), [5, 2, 4, 0, 3, 1]);
         assert!(nodes.iter().all(|node| node.is_released()));
+    }
+
+    #[test]
+    fn an_idle_worker_fires_the_coming_ticks_passed_deadlines_and_no_others() {
+        let timers = Timers::new(1);
+        let at = |us| timers.start + Duration::from_micros(us);
+        // Tick 4: 3.5 ms. Tick 5: 4.1, 4.6 and 4.9 ms, and 5 ms exactly (the tick's last).
+        let (nodes, log) = register_logged(&timers, &[3_500, 4_100, 4_600, 4_900, 5_000]);
+        // At 4.6 ms an idle worker fires tick 4 and, of tick 5, the deadlines at or before now.
+        assert_eq!(timers.process(at(4_600), Some(0), true).fired, 3);
+        assert_eq!(*log.lock().unwrap(), [0, 1, 2]);
+        assert_eq!(
+            timers.next_wake(),
+            Some(5),
+            "the rest of tick 5 is still pending"
+        );
+        // A busy worker fires whole ticks only.
+        assert_eq!(timers.process(at(4_950), Some(0), false).fired, 0);
+        // Idle again at 4.95 ms: 4.9 ms is due, the deadline on the tick is not.
+        assert_eq!(timers.process(at(4_950), Some(0), true).fired, 1);
+        assert!(!nodes[4].is_released());
+        assert_eq!(timers.process(at(5_000), Some(0), false).fired, 1);
+        assert_eq!(*log.lock().unwrap(), [0, 1, 2, 3, 4]);
+        assert!(nodes.iter().all(|node| node.is_released()));
+        assert_eq!(timers.next_wake(), None);
     }
 
     #[test]

@@ -150,8 +150,6 @@ impl Wheel {
     }
 
     /// The wheel's current time, in ms ticks since its start.
-    // In the interface, though the timer driver keeps its own clock today.
-    #[allow(dead_code)]
     pub(crate) fn elapsed(&self) -> u64 {
         self.elapsed
     }
@@ -284,6 +282,44 @@ impl Wheel {
         }
         self.elapsed = self.elapsed.max(now);
         None
+    }
+
+    /// Unlinks the nodes of the tick after `elapsed` whose `is_due` says their exact deadline has
+    /// passed, and hands each to `fire`; returns how many. The tick itself has not come, so this
+    /// is for a caller that knows more than the tick: where within it the clock stands.
+    ///
+    /// Only the level-0 slot of tick `elapsed + 1` is walked (it holds exactly that tick's nodes,
+    /// invariant 2); a node of that tick still waiting in a higher level's slot is left for
+    /// `poll`. O(nodes in the slot).
+    pub(crate) fn drain_next_tick(
+        &mut self,
+        mut is_due: impl FnMut(&EntryLinks) -> bool,
+        mut fire: impl FnMut(NonNull<TimerNode>),
+    ) -> usize {
+        let slot = slot_for(self.elapsed.wrapping_add(1), 0);
+        let mut next = self.heads[0][slot];
+        let mut fired = 0;
+        while let Some(node) = next {
+            // SAFETY: `node` is linked in this wheel, so its inserter's W1 and W2 hold.
+            let due = unsafe {
+                with_links(node, |links| {
+                    next = links.next;
+                    debug_assert_eq!(links.when, self.elapsed + 1, "invariant 2");
+                    is_due(links)
+                })
+            };
+            if let Some(next) = next {
+                prefetch(next);
+            }
+            if due {
+                // SAFETY: as above, and W3: it is linked in this very wheel. `next` was read
+                // first, and unlinking `node` does not touch it beyond its `prev`.
+                unsafe { self.remove(node) };
+                fire(node);
+                fired += 1;
+            }
+        }
+        fired
     }
 
     /// The next slot to come due: of each level's first occupied slot, counting from `elapsed`'s
@@ -711,6 +747,37 @@ mod tests {
             self.check_next();
         }
 
+        /// Drains the next tick's level-0 nodes whose order (set here from the node's index) is at
+        /// most `upto`, checking that exactly those leave and that each was due next tick.
+        fn drain_next_tick(&mut self, upto: u32) {
+            let next_tick = self.wheel.elapsed().wrapping_add(1);
+            let order_of = |i: usize| (i as u32).wrapping_mul(7_919) % 1_000_000 + 1;
+            for (i, &node) in self.arena.nodes.iter().enumerate() {
+                // SAFETY: see the comment above `insert`; nobody else touches the arena's nodes.
+                unsafe { node.as_ref().set_order(order_of(i)) };
+            }
+            let mut drained = Vec::new();
+            let fired = self
+                .wheel
+                .drain_next_tick(|links| links.order <= upto, |node| drained.push(node));
+            assert_eq!(fired, drained.len());
+            for node in drained {
+                let i = self.arena.index_of(node);
+                let (when, ls) = links(node);
+                assert_eq!(ls, None, "drained node still linked");
+                assert_eq!(when, next_tick, "drained a node of another tick");
+                assert!(order_of(i) <= upto, "drained a node not yet due");
+                assert_eq!(self.when[i].take(), Some(when));
+                assert!(self.model.remove(&(when, i)));
+            }
+            for &(when, i) in &self.model {
+                let level = level_slot(self.arena.node(i)).map(|(level, _)| level);
+                if when == next_tick && level == Some(0) {
+                    assert!(order_of(i) > upto, "a due node of the next tick stayed");
+                }
+            }
+        }
+
         fn check_next(&self) {
             match (self.wheel.next_expiration(), self.model.first()) {
                 (None, None) => assert!(self.wheel.is_empty()),
@@ -1085,7 +1152,7 @@ mod tests {
     #[test]
     fn random_mix_of_near_and_far_deadlines_with_jumps() {
         // Near deadlines (the level-0 ring), ones just past it, far and clamped ones, against
-        // polls of every size — one tick, to the next expiration or just before it, a whole
+        // drains of the next tick and polls of every size — one tick, to the next expiration or just before it, a whole
         // rotation and more — from starts near block, rotation and u64 boundaries. The harness
         // checks order, never early, all fired; `check` the invariants after every step.
         const NODES: usize = 100;
@@ -1119,6 +1186,7 @@ mod tests {
                         );
                     }
                     4 => h.remove(rng.below(NODES as u64) as usize),
+                    5 => h.drain_next_tick(rng.below(1_000_001) as u32),
                     _ => {
                         let next = h.wheel.next_expiration().unwrap_or(elapsed);
                         let now = match rng.below(8) {
