@@ -30,6 +30,7 @@ mutants=(
     "timers_next_wake_no_fence  time       next_wake_recompute_racing_insert"       # time/timers.rs recompute_next_wake
     "timer_released_before_take time       drop_racing_fire_wakes_at_most_once"     # time/entry.rs fire
     "timer_released_relaxed     time       drop_racing_fire_wakes_at_most_once"     # time/entry.rs is_released
+    "timer_order_set_after_unlock time     reset_within_the_coming_tick_racing_an_idle_firing" # time/timers.rs reset
 )
 
 "${cargo[@]}" --no-run

@@ -12,6 +12,9 @@
 //! clock never reaches while a model runs, and "now" is whatever instant the model passes to
 //! `process`.
 //!
+//! One model plays an idle worker's early firing instead (`time::process_idle`), with deadlines
+//! inside a millisecond.
+//!
 //! Every model counts the wakes of its wakers (`CountingWaker`) and the timers each `process`
 //! fired, and checks them against each other: a timer fires exactly once, at or after its
 //! latest deadline, and its waker is woken once per firing and never after a drop that found it
@@ -46,6 +49,7 @@ use std::pin::Pin;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
+use std::time::Duration;
 
 /// The deadline of the models' timers, in ms on the wheels' clock: an hour ahead, so only the
 /// model's `process` calls make it due.
@@ -319,6 +323,63 @@ fn reset_to_a_passed_deadline_racing_fire() {
             "reset first, the firer fired both",
             "the reset found its deadline passed and fired it",
             "the firer lost the wheel's try_lock, a later tick fired both",
+        ],
+    );
+}
+
+/// An idle worker's early firing (`time::process_idle`: the coming tick's timers whose exact
+/// deadlines have passed) racing `Sleep::reset` to a later deadline *within that same tick*. The
+/// sleep was due at `DUE` + 0.3 ms and is moved to `DUE` + 0.8 ms; the firer runs at `DUE` + 0.5
+/// ms. If it fires first, the sleep completed at its old deadline and the reset makes it wait
+/// again; if the reset comes first, the firer must leave it, though the node sits at the same
+/// tick: its new place in the tick, written by the reset under the wheel lock, is after "now".
+/// Either way the sleep is pending after both, not fired before its new deadline; an idle firing
+/// at 0.6 ms leaves it, and one at 0.8 ms fires it, exactly once. The reset writing the node's
+/// place after releasing the lock is mutant `timer_order_set_after_unlock`.
+#[test]
+fn reset_within_the_coming_tick_racing_an_idle_firing() {
+    static OUTCOMES: Outcomes = Outcomes::new();
+    let at = |handle: &Handle, us: u64| time::instant(handle, DUE) + Duration::from_micros(us);
+    model(move || {
+        let handle = internals::unstarted(1);
+        let mut sleep = {
+            let _entered = handle.enter();
+            Box::pin(corio::time::sleep_until(at(&handle, 300)))
+        };
+        let (waker, wakes) = CountingWaker::new();
+        assert_eq!(poll_with(&mut sleep, &waker), Poll::Pending);
+        let firer = {
+            let handle = handle.clone();
+            thread::spawn(move || time::process_idle(&handle, at(&handle, 500)).fired)
+        };
+        sleep.as_mut().reset(at(&handle, 800));
+        let fired = firer.join().unwrap();
+        assert!(fired <= 1);
+        assert_eq!(wakes.wakes(), fired);
+        assert_eq!(
+            poll_with(&mut sleep, &waker),
+            Poll::Pending,
+            "the sleep completed before its new deadline"
+        );
+        assert_eq!(
+            time::process_idle(&handle, at(&handle, 600)).fired,
+            0,
+            "fired 0.2 ms before its new deadline"
+        );
+        assert_eq!(time::process_idle(&handle, at(&handle, 800)).fired, 1);
+        assert_eq!(wakes.wakes(), fired + 1);
+        assert_eq!(poll_with(&mut sleep, &waker), Poll::Ready(()));
+        OUTCOMES.saw(if fired == 1 {
+            "fired at its old deadline, then reset"
+        } else {
+            "reset first, left by the firer"
+        });
+    });
+    OUTCOMES.assert_reached(
+        "reset_within_the_coming_tick_racing_an_idle_firing",
+        &[
+            "fired at its old deadline, then reset",
+            "reset first, left by the firer",
         ],
     );
 }

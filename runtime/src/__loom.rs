@@ -201,6 +201,16 @@ pub mod time {
         }
     }
 
+    /// Like [`process`], as an idle worker (the timer holder) does: also fires the coming tick's
+    /// timers whose exact deadlines are at or before `now`.
+    pub fn process_idle(handle: &Handle, now: Instant) -> Processed {
+        let processed = handle.inner.timers.process(now, None, true);
+        Processed {
+            fired: processed.fired,
+            lowered: processed.lowered,
+        }
+    }
+
     /// Tells the timer holder that a deadline earlier than all others is pending, as a worker
     /// does when [`process`] reports `lowered` (and a registration does on its own).
     pub fn deadline_lowered(handle: &Handle) {

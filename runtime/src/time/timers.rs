@@ -218,8 +218,11 @@ impl Timers {
         let mut wheel = timer_wheel.wheel.lock();
         // SAFETY: the lock is held; the node is this wheel's (its owner) and live.
         unsafe { wheel.remove(NonNull::from(node)) };
-        // SAFETY: the owner's lock is held.
-        unsafe { node.set_order(deadline.order) };
+        let order_after_unlock = crate::loom::mutant("timer_order_set_after_unlock");
+        if !order_after_unlock {
+            // SAFETY: the owner's lock is held.
+            unsafe { node.set_order(deadline.order) };
+        }
         node.rearm(when);
         // SAFETY: as above; the node was just unlinked.
         if unsafe { wheel.insert(NonNull::from(node), when) }.is_err() {
@@ -229,6 +232,13 @@ impl Timers {
             return Registered::Fired;
         }
         let earliest = self.lower_cache(timer_wheel, &wheel, when);
+        if order_after_unlock {
+            drop(wheel);
+            // SAFETY: not sound, and run only by the loom models with this mutant selected (in
+            // other builds `mutant` is a constant false): the deliberate bug is that an idle
+            // firer can meet the node at its new tick with its old place in the tick.
+            unsafe { node.set_order(deadline.order) };
+        }
         Registered::Linked { earliest }
     }
 
