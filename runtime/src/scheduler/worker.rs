@@ -11,9 +11,11 @@
 //! 2. the LIFO slot, then the local deque, then a batch from the injector;
 //! 3. search: steal half of a random victim's deque, then the injector, then a victim's LIFO slot;
 //! 4. park, following the idle protocol (`idle.rs`); the first parked worker holds the timer token
-//!    and sleeps only until the next timer deadline (`time/timers.rs`). Before it sleeps, and when
-//!    it wakes, it also fires the timers of the coming tick whose exact deadlines have passed: it
-//!    is idle, so their tasks can run at once rather than at the tick.
+//!    and sleeps only until the next timer deadline (`time/timers.rs`). When it wakes, and before
+//!    it sleeps (at most once per `IDLE_FIRING_SPACING`), it also fires the timers of the coming
+//!    tick whose exact deadlines have passed: it is idle, so their tasks can run at once rather
+//!    than at the tick. If that fired any, it gets up without looking at the driver; with no
+//!    holder left, the busy workers poll the driver every `event_interval` ticks.
 //!
 //! Every `TIMER_CHECK_INTERVAL` ticks a busy worker also fires due timers, if `next_wake` says any
 //! are due (one relaxed load when none are pending, and a clock read when some are).
@@ -38,7 +40,8 @@ const TIMER_CHECK_INTERVAL: u32 = 8;
 /// exact deadlines have already passed — but at most once per this interval. Without the bound, a
 /// holder with a few hundred timers per tick would walk the tick's list before every park and fire
 /// them one or two at a time (sleep_light with 30,000 tasks: CPU +27%); at 50 µs it fires them in
-/// batches, for the same CPU as firing only at ticks and a third of the lateness (p50 930 → 366 µs).
+/// batches, for no more CPU than firing only at ticks and a third of the lateness (p50 954 → 356
+/// µs).
 const IDLE_FIRING_SPACING: std::time::Duration = std::time::Duration::from_micros(50);
 
 /// After this many polls of tasks taken from the LIFO slot in a row, the next LIFO task goes to

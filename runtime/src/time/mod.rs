@@ -24,9 +24,9 @@
 //! together are woken earliest exact deadline first (`timers.rs`, "Wake order"); across workers no
 //! order is promised, since several threads may fire due timers at once.
 //! A worker with nothing else to run also fires the coming tick's timers whose exact deadlines have
-//! passed (`timers.rs`, "Early in the tick"), so on a lightly loaded runtime a timer is late by
-//! less than its rounding up. Not guaranteed, but today's figures (sleep_light): wake-ups land
-//! within about 0.95 ms of the deadline (p99; the median is about 0.5 ms).
+//! passed while it was awake (`timers.rs`, "Early in the tick"), so those need not wait for the
+//! end of their tick. Not guaranteed, but today's figures (sleep_light, 10,000 tasks sleeping
+//! 1–50 ms): wake-ups land within about 0.95 ms of the deadline (p99; the median is about 0.5 ms).
 
 mod elapsed;
 pub(crate) mod entry;

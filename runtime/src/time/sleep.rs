@@ -16,8 +16,9 @@ use std::time::{Duration, Instant};
 ///
 /// The wait never ends early; it ends within about a millisecond after the deadline on an idle
 /// runtime (the wheel's resolution is 1 ms; a worker that is idle anyway fires the timers whose
-/// exact deadlines it sees passed without waiting for their tick). No allocation: the timer entry lives inside the
-/// returned [`Sleep`], which registers on its first poll and unregisters when dropped.
+/// exact deadlines it sees passed without waiting for their tick). No allocation: the timer entry
+/// lives inside the returned [`Sleep`], which registers on its first poll and unregisters when
+/// dropped.
 ///
 /// # Panics
 ///

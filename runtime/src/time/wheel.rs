@@ -285,21 +285,24 @@ impl Wheel {
     }
 
     /// Unlinks the nodes of the tick after `elapsed` whose `is_due` says their exact deadline has
-    /// passed, and hands each to `fire`; returns how many. The tick itself has not come, so this
-    /// is for a caller that knows more than the tick: where within it the clock stands.
+    /// passed, and hands each to `fire`, up to `limit` of them; returns how many. The tick itself
+    /// has not come, so this is for a caller that knows more than the tick: where within it the
+    /// clock stands.
     ///
     /// Only the level-0 slot of tick `elapsed + 1` is walked (it holds exactly that tick's nodes,
-    /// invariant 2); a node of that tick still waiting in a higher level's slot is left for
-    /// `poll`. O(nodes in the slot).
+    /// invariant 2); a node of that tick still waiting in a higher level's slot (one placed 64 ms
+    /// or more ahead, when the tick starts a higher-level slot) is left for `poll`. O(nodes in
+    /// the slot).
     pub(crate) fn drain_next_tick(
         &mut self,
         mut is_due: impl FnMut(&EntryLinks) -> bool,
         mut fire: impl FnMut(NonNull<TimerNode>),
+        limit: usize,
     ) -> usize {
         let slot = slot_for(self.elapsed.wrapping_add(1), 0);
         let mut next = self.heads[0][slot];
         let mut fired = 0;
-        while let Some(node) = next {
+        while let Some(node) = next.filter(|_| fired < limit) {
             // SAFETY: `node` is linked in this wheel, so its inserter's W1 and W2 hold.
             let due = unsafe {
                 with_links(node, |links| {
@@ -409,8 +412,9 @@ impl Wheel {
     /// Re-places every node when `poll` must jump more than a rotation past the next slot due.
     ///
     /// That slot is on the top level and is the earliest, and `poll` calls this only when the
-    /// levels below are empty, so every node is on the top level. The wheel moves to `min(now, earliest deadline)` and links every node again
-    /// from there: one O(n) pass, where cascading would go round the ring once per 2.2 years.
+    /// levels below are empty, so every node is on the top level. The wheel moves to `min(now,
+    /// earliest deadline)` and links every node again from there: one O(n) pass, where cascading
+    /// would go round the ring once per 2.2 years.
     #[cold]
     fn reindex(&mut self, now: u64) {
         debug_assert!(self.occupied[..TOP].iter().all(|&bits| bits == 0));
@@ -682,6 +686,8 @@ mod tests {
         when: Vec<Option<u64>>,
         last_popped: u64,
         popped: usize,
+        /// Nodes taken by `drain_next_tick`.
+        drained: usize,
     }
 
     impl Harness {
@@ -693,6 +699,7 @@ mod tests {
                 when: vec![None; len],
                 last_popped: 0,
                 popped: 0,
+                drained: 0,
             }
         }
 
@@ -747,9 +754,10 @@ mod tests {
             self.check_next();
         }
 
-        /// Drains the next tick's level-0 nodes whose order (set here from the node's index) is at
-        /// most `upto`, checking that exactly those leave and that each was due next tick.
-        fn drain_next_tick(&mut self, upto: u32) {
+        /// Drains up to `limit` of the next tick's level-0 nodes whose order (set here from the
+        /// node's index) is at most `upto`, checking that only those leave, all of them unless
+        /// the limit stopped the drain, and that each was due next tick.
+        fn drain_next_tick(&mut self, upto: u32, limit: usize) {
             let next_tick = self.wheel.elapsed().wrapping_add(1);
             let order_of = |i: usize| (i as u32).wrapping_mul(7_919) % 1_000_000 + 1;
             for (i, &node) in self.arena.nodes.iter().enumerate() {
@@ -757,10 +765,14 @@ mod tests {
                 unsafe { node.as_ref().set_order(order_of(i)) };
             }
             let mut drained = Vec::new();
-            let fired = self
-                .wheel
-                .drain_next_tick(|links| links.order <= upto, |node| drained.push(node));
+            let fired = self.wheel.drain_next_tick(
+                |links| links.order <= upto,
+                |node| drained.push(node),
+                limit,
+            );
             assert_eq!(fired, drained.len());
+            assert!(fired <= limit);
+            self.drained += fired;
             for node in drained {
                 let i = self.arena.index_of(node);
                 let (when, ls) = links(node);
@@ -770,10 +782,12 @@ mod tests {
                 assert_eq!(self.when[i].take(), Some(when));
                 assert!(self.model.remove(&(when, i)));
             }
-            for &(when, i) in &self.model {
-                let level = level_slot(self.arena.node(i)).map(|(level, _)| level);
-                if when == next_tick && level == Some(0) {
-                    assert!(order_of(i) > upto, "a due node of the next tick stayed");
+            if fired < limit {
+                for &(when, i) in &self.model {
+                    let level = level_slot(self.arena.node(i)).map(|(level, _)| level);
+                    if when == next_tick && level == Some(0) {
+                        assert!(order_of(i) > upto, "a due node of the next tick stayed");
+                    }
                 }
             }
         }
@@ -1152,10 +1166,12 @@ mod tests {
     #[test]
     fn random_mix_of_near_and_far_deadlines_with_jumps() {
         // Near deadlines (the level-0 ring), ones just past it, far and clamped ones, against
-        // drains of the next tick and polls of every size — one tick, to the next expiration or just before it, a whole
-        // rotation and more — from starts near block, rotation and u64 boundaries. The harness
-        // checks order, never early, all fired; `check` the invariants after every step.
+        // drains of the next tick and polls of every size — one tick, to the next expiration or
+        // just before it, a whole rotation and more — from starts near block, rotation and u64
+        // boundaries. The harness checks order, never early, all fired; `check` the invariants
+        // after every step.
         const NODES: usize = 100;
+        let mut drained = 0;
         for seed in 1..=60u64 {
             let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
             let mut h = Harness::new(NODES);
@@ -1186,7 +1202,7 @@ mod tests {
                         );
                     }
                     4 => h.remove(rng.below(NODES as u64) as usize),
-                    5 => h.drain_next_tick(rng.below(1_000_001) as u32),
+                    5 => h.drain_next_tick(rng.below(1_000_001) as u32, 1 + rng.below(4) as usize),
                     _ => {
                         let next = h.wheel.next_expiration().unwrap_or(elapsed);
                         let now = match rng.below(8) {
@@ -1207,6 +1223,12 @@ mod tests {
             }
             h.poll(u64::MAX);
             assert!(h.wheel.is_empty(), "seed {seed}");
+            drained += h.drained;
         }
+        // 198 with these seeds: the drains did take nodes, not only find nothing due.
+        assert!(
+            drained >= 100,
+            "drains of the next tick took only {drained} nodes"
+        );
     }
 }
