@@ -4,7 +4,8 @@
 #      corio, tokio and smol), each run in its own process as in a real comparison, writing JSON
 #      lines, markdown and SVG charts; then `corio-bench check` verifies that every JSON line parses
 #      and every workload completed on every runtime (or says it is not available yet).
-#   2. Every criterion benchmark once, as a test (`cargo test --bench ...`).
+#   2. `corio-bench floor` (tcp_echo with no runtime) at a tiny size.
+#   3. Every criterion benchmark once, as a test (`cargo test --bench ...`).
 # Both use the debug build that `cargo test --workspace` already made, so this stage builds almost
 # nothing: the numbers are meaningless here, only completion is checked. Real numbers:
 #   cargo run --release -p corio-bench -- compare
@@ -24,5 +25,7 @@ bench="${CARGO_TARGET_DIR:-target}/debug/corio-bench"
 for chart in ratio.svg tcp_echo_latency.svg http_hello_latency.svg; do
     test -s "${out}/svg/${chart}" || { echo "missing chart ${chart}"; exit 1; }
 done
+
+"${bench}" floor --connections 4 --round-trips 100 --runs 1
 
 cargo test --locked -q -p corio-bench --bench scheduler --bench time --bench io

@@ -15,7 +15,8 @@
 //! Around them, the CLI's machinery: [`catalog`] (every workload's name, sizes and runner),
 //! [`measure`] (wall, CPU, RSS of a run), [`record`] (the JSON line of a run), [`report`] (medians,
 //! ratios, the terminal and markdown tables), [`chart`] (the SVG charts) and [`compare`] (one child
-//! process per run, interleaved).
+//! process per run, interleaved). Apart from them, [`floor`]: `tcp_echo` as a plain epoll loop with
+//! no runtime, the machine's floor to read the runtimes' I/O figures against.
 //!
 //! Comparing like with like is the whole point: same workload code, same channel crate
 //! (`futures-channel` everywhere), same worker count, every run in a fresh process. When a workload
@@ -36,6 +37,7 @@ pub mod adapter;
 pub mod catalog;
 pub mod chart;
 pub mod compare;
+pub mod floor;
 pub mod measure;
 pub mod record;
 pub mod report;

@@ -40,9 +40,28 @@ enum Command {
     Run(RunArgs),
     /// The workloads, their sizes and what each measures.
     List,
+    /// tcp_echo with no runtime: a plain epoll loop per thread, both ends of each connection on
+    /// one thread — the kernel's floor on this machine, to read the runtimes' figures against.
+    Floor(FloorArgs),
     /// Checks a `compare --json` file: every line parses, every workload completed on every
     /// runtime (or says it is not available yet), nothing failed. For CI.
     Check(CheckArgs),
+}
+
+#[derive(Args)]
+struct FloorArgs {
+    /// Threads, each with its share of the connections (tcp_echo's worker count).
+    #[arg(long, default_value_t = 2)]
+    threads: usize,
+    /// Connections in all (tcp_echo's).
+    #[arg(long, default_value_t = 64)]
+    connections: usize,
+    /// 64-byte round trips per connection (tcp_echo's).
+    #[arg(long, default_value_t = 5_000)]
+    round_trips: u64,
+    /// Runs; the median is printed with the range.
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
 }
 
 #[derive(Args)]
@@ -137,6 +156,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Run(args) => run(args),
+        Command::Floor(args) => floor(args),
         Command::Check(args) => match compare::check(&args.file, &args.runtimes, &args.only) {
             Ok(summary) => {
                 println!("corio-bench check: {summary}");
@@ -239,4 +259,43 @@ fn run(args: RunArgs) -> ExitCode {
 
 fn run_on<R: HttpAdapter>(w: &Workload, workers: usize, params: &catalog::Params) -> Record {
     catalog::run::<R>(w, workers, params)
+}
+
+/// `corio-bench floor`: the runs, then the median and range of round trips/s and CPU per trip.
+fn floor(args: FloorArgs) -> ExitCode {
+    let mut runs = Vec::new();
+    for _ in 0..args.runs.max(1) {
+        match corio_bench::floor::tcp_echo_floor(args.threads, args.connections, args.round_trips) {
+            Ok(floor) => runs.push((floor.per_second(), floor.cpu_us_per_round_trip())),
+            Err(error) => {
+                eprintln!("corio-bench floor: {error}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let median = |mut values: Vec<f64>| {
+        values.sort_by(f64::total_cmp);
+        (
+            values[values.len() / 2],
+            values[0],
+            values[values.len() - 1],
+        )
+    };
+    let (rate, rate_min, rate_max) = median(runs.iter().map(|run| run.0).collect());
+    let (cpu, cpu_min, cpu_max) = median(runs.iter().map(|run| run.1).collect());
+    println!(
+        "tcp_echo floor, no runtime: {} threads, {} connections x {} round trips, {} runs: \
+         {:.0} round trips/s ({:.0}-{:.0}), {:.2} us CPU per round trip ({:.2}-{:.2})",
+        args.threads,
+        args.connections,
+        args.round_trips,
+        runs.len(),
+        rate,
+        rate_min,
+        rate_max,
+        cpu,
+        cpu_min,
+        cpu_max
+    );
+    ExitCode::SUCCESS
 }
