@@ -2,17 +2,20 @@
 //! loop with no runtime at all, so that a runtime's figures can be read against what the machine
 //! allows.
 //!
-//! Each of `threads` threads owns `connections / threads` loopback TCP connections, *both ends* of
-//! each (the case most favourable to the kernel: no cross-thread wake-up, warm caches), registers
-//! every socket in an epoll instance of its own (level-triggered) and loops: a readable server
-//! end reads and echoes its 64 bytes, a readable client end reads them back, counts a round trip
-//! and sends the next. No runtime can do less work for the same exchange, so on a machine where
-//! this floor is close to tokio's figure, no runtime can be much faster than tokio there.
+//! Each of `threads` threads owns the client ends of `connections / threads` loopback TCP
+//! connections and, by default, their server ends too (`Placement::Together`: the case most
+//! favourable to the kernel, no cross-thread wake-up, warm caches); `Placement::Split` puts each
+//! server end on the next thread instead. Every thread registers its sockets in an epoll instance
+//! of its own (level-triggered) and loops: a readable server end reads and echoes its 64 bytes, a
+//! readable client end reads them back, counts a round trip once all 64 are back and sends the
+//! next. No runtime can do less work for the same exchange, so on a machine where the together
+//! floor is close to tokio's figure, no runtime can be much faster than tokio there.
 
 use crate::measure::{timed, Span};
 use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::thread;
 
 /// The message size of `tcp_echo`.
@@ -42,9 +45,24 @@ impl Floor {
     }
 }
 
-/// `connections` loopback connections split over `threads` threads, each doing `round_trips`
-/// 64-byte echo round trips, both ends of a connection on one thread.
-pub fn tcp_echo_floor(threads: usize, connections: usize, round_trips: u64) -> io::Result<Floor> {
+/// Where the two ends of a connection live.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Placement {
+    /// Both ends on one thread: an echo never wakes another thread.
+    Together,
+    /// The client end on one thread, the server end on the next: every message wakes the other
+    /// thread, as when a runtime runs a connection's two tasks on different workers.
+    Split,
+}
+
+/// `connections` loopback connections spread over `threads` threads, each doing `round_trips`
+/// 64-byte echo round trips, their two ends placed as `placement` says.
+pub fn tcp_echo_floor(
+    threads: usize,
+    connections: usize,
+    round_trips: u64,
+    placement: Placement,
+) -> io::Result<Floor> {
     if threads == 0 || connections < threads || round_trips == 0 {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -53,7 +71,7 @@ pub fn tcp_echo_floor(threads: usize, connections: usize, round_trips: u64) -> i
     }
     let listener = TcpListener::bind("127.0.0.1:0")?;
     let addr = listener.local_addr()?;
-    let mut groups: Vec<Vec<(TcpStream, TcpStream)>> = (0..threads).map(|_| Vec::new()).collect();
+    let mut ends: Vec<Vec<End>> = (0..threads).map(|_| Vec::new()).collect();
     for i in 0..connections {
         let client = TcpStream::connect(addr)?;
         let (server, _) = listener.accept()?;
@@ -61,11 +79,21 @@ pub fn tcp_echo_floor(threads: usize, connections: usize, round_trips: u64) -> i
             end.set_nodelay(true)?;
             end.set_nonblocking(true)?;
         }
-        groups[i % threads].push((client, server));
+        let server_thread = match placement {
+            Placement::Together => i % threads,
+            Placement::Split => (i + 1) % threads,
+        };
+        ends[i % threads].push(End::Client {
+            stream: client,
+            left: round_trips,
+            echoed: 0,
+        });
+        ends[server_thread].push(End::Server(server));
     }
-    let loops: Vec<EchoLoop> = groups
+    let unfinished = AtomicUsize::new(connections);
+    let loops: Vec<EchoLoop> = ends
         .into_iter()
-        .map(|pairs| EchoLoop::new(pairs, round_trips))
+        .map(|ends| EchoLoop::new(ends, &unfinished))
         .collect::<io::Result<_>>()?;
     let (counts, span) = timed(|| {
         thread::scope(|scope| {
@@ -73,28 +101,45 @@ pub fn tcp_echo_floor(threads: usize, connections: usize, round_trips: u64) -> i
                 .into_iter()
                 .map(|echo| scope.spawn(move || echo.run()))
                 .collect();
+            // Joined in full before any socket closes: a thread done early must not close its
+            // ends while a peer thread still reads them (it would see an end of file).
             running
                 .into_iter()
                 .map(|thread| thread.join().expect("an echo loop panicked"))
-                .collect::<io::Result<Vec<u64>>>()
+                .collect::<Vec<io::Result<(u64, Vec<End>)>>>()
         })
     });
-    Ok(Floor {
-        round_trips: counts?.iter().sum(),
-        span,
-    })
+    let mut round_trips = 0;
+    for count in counts {
+        round_trips += count?.0;
+    }
+    Ok(Floor { round_trips, span })
 }
 
-/// One thread's connections and its epoll instance.
-struct EchoLoop {
+/// One end of a connection, as its thread sees it.
+enum End {
+    /// Sends a message, waits for all of it to come back, sends the next: `left` more times.
+    Client {
+        stream: TcpStream,
+        left: u64,
+        /// Bytes of the current echo read back so far (TCP may split a message).
+        echoed: usize,
+    },
+    /// Echoes what arrives.
+    Server(TcpStream),
+}
+
+/// One thread's connection ends and its epoll instance.
+struct EchoLoop<'a> {
     epoll: OwnedFd,
-    pairs: Vec<(TcpStream, TcpStream)>,
-    round_trips: u64,
+    ends: Vec<End>,
+    /// Connections, over all threads, whose client has round trips left.
+    unfinished: &'a AtomicUsize,
 }
 
-impl EchoLoop {
-    /// Registers both ends of every pair: token `2i` is pair i's client end, `2i + 1` its server.
-    fn new(pairs: Vec<(TcpStream, TcpStream)>, round_trips: u64) -> io::Result<EchoLoop> {
+impl<'a> EchoLoop<'a> {
+    /// Registers every end, its index as the token.
+    fn new(ends: Vec<End>, unfinished: &'a AtomicUsize) -> io::Result<EchoLoop<'a>> {
         // SAFETY: `epoll_create1` has no preconditions; a non-negative result is a new fd that
         // nothing else owns, so `OwnedFd` may take it.
         let epoll = unsafe {
@@ -104,56 +149,56 @@ impl EchoLoop {
             }
             OwnedFd::from_raw_fd(fd)
         };
-        for (i, (client, server)) in pairs.iter().enumerate() {
-            for (token, end) in [(2 * i, client), (2 * i + 1, server)] {
-                let mut event = libc::epoll_event {
-                    events: libc::EPOLLIN as u32,
-                    u64: token as u64,
-                };
-                // SAFETY: both fds are open (owned by `epoll` and `pairs`, which outlive the
-                // registration), and `event` is a valid `epoll_event` for the call to read.
-                let rc = unsafe {
-                    libc::epoll_ctl(
-                        epoll.as_raw_fd(),
-                        libc::EPOLL_CTL_ADD,
-                        end.as_raw_fd(),
-                        &mut event,
-                    )
-                };
-                if rc < 0 {
-                    return Err(io::Error::last_os_error());
-                }
+        for (token, end) in ends.iter().enumerate() {
+            let (End::Client { stream, .. } | End::Server(stream)) = end;
+            let mut event = libc::epoll_event {
+                events: libc::EPOLLIN as u32,
+                u64: token as u64,
+            };
+            // SAFETY: both fds are open (owned by `epoll` and `ends`, which outlive the
+            // registration), and `event` is a valid `epoll_event` for the call to read.
+            let rc = unsafe {
+                libc::epoll_ctl(
+                    epoll.as_raw_fd(),
+                    libc::EPOLL_CTL_ADD,
+                    stream.as_raw_fd(),
+                    &mut event,
+                )
+            };
+            if rc < 0 {
+                return Err(io::Error::last_os_error());
             }
         }
         Ok(EchoLoop {
             epoll,
-            pairs,
-            round_trips,
+            ends,
+            unfinished,
         })
     }
 
-    /// Runs every pair's round trips; returns how many completed.
-    fn run(mut self) -> io::Result<u64> {
+    /// Runs until every connection of every thread is done; returns the round trips completed
+    /// by this thread's clients, and its ends, still open.
+    fn run(mut self) -> io::Result<(u64, Vec<End>)> {
         let message = [b'x'; MESSAGE];
         let mut buf = [0u8; MESSAGE];
-        let mut left = vec![self.round_trips; self.pairs.len()];
-        // Bytes of the current echo each client end has read back (TCP may split a message).
-        let mut echoed = vec![0; self.pairs.len()];
-        let mut unfinished = self.pairs.len();
         let mut done = 0;
-        for (client, _) in &mut self.pairs {
-            client.write_all(&message)?;
+        for end in &mut self.ends {
+            if let End::Client { stream, .. } = end {
+                stream.write_all(&message)?;
+            }
         }
         let mut events = [libc::epoll_event { events: 0, u64: 0 }; EVENTS];
-        while unfinished > 0 {
+        // Relaxed: a count read to stop; the data itself travels through the sockets.
+        while self.unfinished.load(Relaxed) > 0 {
             // SAFETY: `events` is a writable array of `EVENTS` entries, which is what the call is
-            // told; the epoll fd is open.
+            // told; the epoll fd is open. The timeout lets a thread left with only server ends
+            // see that the last client finished.
             let ready = unsafe {
                 libc::epoll_wait(
                     self.epoll.as_raw_fd(),
                     events.as_mut_ptr(),
                     EVENTS as i32,
-                    -1,
+                    10,
                 )
             };
             if ready < 0 {
@@ -164,31 +209,33 @@ impl EchoLoop {
                 return Err(error);
             }
             for event in &events[..ready as usize] {
-                let token = event.u64 as usize;
-                let (client, server) = &mut self.pairs[token / 2];
-                if token % 2 == 1 {
-                    // A server end: echo what arrived.
-                    let read = read_some(server, &mut buf)?;
-                    server.write_all(&buf[..read])?;
-                } else {
-                    // A client end: a round trip is complete once all 64 bytes are back.
-                    let pair = token / 2;
-                    echoed[pair] += read_some(client, &mut buf)?;
-                    if echoed[pair] < MESSAGE {
-                        continue;
+                match &mut self.ends[event.u64 as usize] {
+                    End::Server(stream) => {
+                        let read = read_some(stream, &mut buf)?;
+                        stream.write_all(&buf[..read])?;
                     }
-                    echoed[pair] = 0;
-                    done += 1;
-                    left[pair] -= 1;
-                    if left[pair] == 0 {
-                        unfinished -= 1;
-                    } else {
-                        client.write_all(&message)?;
+                    End::Client {
+                        stream,
+                        left,
+                        echoed,
+                    } => {
+                        *echoed += read_some(stream, &mut buf)?;
+                        if *echoed < MESSAGE {
+                            continue;
+                        }
+                        *echoed = 0;
+                        done += 1;
+                        *left -= 1;
+                        if *left == 0 {
+                            self.unfinished.fetch_sub(1, Relaxed);
+                        } else {
+                            stream.write_all(&message)?;
+                        }
                     }
                 }
             }
         }
-        Ok(done)
+        Ok((done, self.ends))
     }
 }
 
@@ -210,15 +257,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_round_trip_completes_on_each_thread() {
-        let floor = tcp_echo_floor(2, 4, 50).unwrap();
-        assert_eq!(floor.round_trips, 200);
-        assert!(floor.per_second() > 0.0);
+    fn every_round_trip_completes_either_way() {
+        for placement in [Placement::Together, Placement::Split] {
+            let floor = tcp_echo_floor(2, 4, 50, placement).unwrap();
+            assert_eq!(floor.round_trips, 200, "{placement:?}");
+            assert!(floor.per_second() > 0.0);
+        }
     }
 
     #[test]
     fn bad_sizes_are_refused() {
-        let error = tcp_echo_floor(2, 1, 10).unwrap_err();
+        let error = tcp_echo_floor(2, 1, 10, Placement::Together).unwrap_err();
         assert_eq!(error.kind(), io::ErrorKind::InvalidInput);
     }
 }

@@ -17,6 +17,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use corio_bench::catalog::{self, Workload};
 use corio_bench::compare::{self, Options};
+use corio_bench::floor::{tcp_echo_floor, Placement};
 use corio_bench::record::{Env, Record, Status};
 use corio_bench::{Corio, HttpAdapter, Smol, Tokio};
 
@@ -62,6 +63,9 @@ struct FloorArgs {
     /// Runs; the median is printed with the range.
     #[arg(long, default_value_t = 5)]
     runs: usize,
+    /// Put each connection's server end on another thread than its client end.
+    #[arg(long)]
+    split: bool,
 }
 
 #[derive(Args)]
@@ -265,7 +269,12 @@ fn run_on<R: HttpAdapter>(w: &Workload, workers: usize, params: &catalog::Params
 fn floor(args: FloorArgs) -> ExitCode {
     let mut runs = Vec::new();
     for _ in 0..args.runs.max(1) {
-        match corio_bench::floor::tcp_echo_floor(args.threads, args.connections, args.round_trips) {
+        let placement = if args.split {
+            Placement::Split
+        } else {
+            Placement::Together
+        };
+        match tcp_echo_floor(args.threads, args.connections, args.round_trips, placement) {
             Ok(floor) => runs.push((floor.per_second(), floor.cpu_us_per_round_trip())),
             Err(error) => {
                 eprintln!("corio-bench floor: {error}");
@@ -284,11 +293,12 @@ fn floor(args: FloorArgs) -> ExitCode {
     let (rate, rate_min, rate_max) = median(runs.iter().map(|run| run.0).collect());
     let (cpu, cpu_min, cpu_max) = median(runs.iter().map(|run| run.1).collect());
     println!(
-        "tcp_echo floor, no runtime: {} threads, {} connections x {} round trips, {} runs: \
-         {:.0} round trips/s ({:.0}-{:.0}), {:.2} us CPU per round trip ({:.2}-{:.2})",
+        "tcp_echo floor, no runtime: {} threads, {} connections x {} round trips, ends {}, {} \
+         runs: {:.0} round trips/s ({:.0}-{:.0}), {:.2} us CPU per round trip ({:.2}-{:.2})",
         args.threads,
         args.connections,
         args.round_trips,
+        if args.split { "split" } else { "together" },
         runs.len(),
         rate,
         rate_min,
