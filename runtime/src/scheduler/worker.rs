@@ -349,9 +349,11 @@ impl WorkerContext {
                 break;
             }
             if holder {
-                let now = Instant::now();
-                let next_wake = shared.timers.next_wake();
-                if next_wake.is_some_and(|due| due <= shared.timers.now_tick(now) + 1)
+                let mut now = Instant::now();
+                if shared
+                    .timers
+                    .next_wake()
+                    .is_some_and(|due| due <= shared.timers.now_tick(now) + 1)
                     && core.last_idle_firing.is_none_or(|last| {
                         now.saturating_duration_since(last) >= IDLE_FIRING_SPACING
                     })
@@ -369,9 +371,9 @@ impl WorkerContext {
                         }
                         break;
                     }
+                    now = Instant::now();
                 }
                 // Sleep in the driver until an event, an unpark, or the next timer deadline.
-                let now = Instant::now();
                 let timeout = shared
                     .timers
                     .next_wake()
